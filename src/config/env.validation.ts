@@ -1,0 +1,37 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+/** Thrown at boot when a setting is missing or malformed; its message names every bad setting. */
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment variables: ${problems.join('; ')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {}).join(', ');
+    return `${error.property}=${JSON.stringify(error.value ?? '')} (${reasons})`;
+  });
+}
+
+/**
+ * Validates the process environment against one namespace's env class and returns it typed.
+ * Empty strings count as unset, so `FOO=` in a compose file falls back to the default.
+ */
+export function validateEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const instance = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(instance, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  return instance;
+}
+
+/** Splits a comma-separated setting into trimmed, non-empty entries. */
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}

@@ -1,0 +1,14 @@
+export * from './app.config';
+export * from './config.types';
+export * from './env.validation';
+export * from './jwt.config';
+export * from './redis.config';
+export * from './tickets.config';
+
+import { appConfig } from './app.config';
+import { jwtConfig } from './jwt.config';
+import { redisConfig } from './redis.config';
+import { ticketsConfig } from './tickets.config';
+
+/** All namespaces, in the order they are validated at boot. */
+export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig];

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigService } from '@nestjs/config';
+import { AppModule } from './app.module';
+import { configureApp, createFastifyAdapter } from './app.setup';
+import type { AllConfig } from './config';
+import { InvalidConfigError } from './config/env.validation';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
+    bufferLogs: true,
+  });
+  configureApp(app);
+  const config = app.get(ConfigService<AllConfig, true>);
+  const { port, host } = config.get('app', { infer: true });
+  await app.listen(port, host);
+}
+
+bootstrap().catch((error: unknown) => {
+  const invalidConfig = error instanceof InvalidConfigError || (error instanceof Error && error.message.startsWith('Invalid environment variables'));
+  // The logger may not exist yet when configuration is invalid, so write straight to stderr.
+  process.stderr.write(`${invalidConfig ? (error as Error).message : `Failed to start: ${error instanceof Error ? error.stack : String(error)}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import type { AllConfig } from '../config';
+import { REDIS_CLIENT, RedisClient } from './redis.constants';
+import { closeRedisClient, createRedisClient, waitForReady } from './redis.factory';
+import { RedisHealthIndicator } from './redis.health';
+
+/**
+ * Provides the shared ioredis client under `REDIS_CLIENT` (null without `REDIS_URL`), waits
+ * briefly for it at start-up without making Redis a hard dependency, and closes it on shutdown.
+ */
+@Global()
+@Module({
+  imports: [TerminusModule],
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>): RedisClient | null => {
+        const redis = config.get('redis', { infer: true });
+        return redis.url ? createRedisClient(redis, 'store') : null;
+      },
+    },
+    RedisHealthIndicator,
+  ],
+  exports: [REDIS_CLIENT, RedisHealthIndicator],
+})
+export class RedisModule implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisModule.name);
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
+    private readonly config: ConfigService<AllConfig, true>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.redis) return;
+    const { connectTimeoutMs } = this.config.get('redis', { infer: true });
+    if (!(await waitForReady(this.redis, connectTimeoutMs))) {
+      this.logger.warn('Redis is not reachable yet; starting degraded and retrying in the background');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis) await closeRedisClient(this.redis);
+  }
+}

@@ -1,0 +1,25 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export const TICKET_PREFIX = 'tkt_';
+export const TICKET_PATTERN = /^tkt_[A-Za-z0-9_-]{43}$/;
+const TICKET_LENGTH = TICKET_PREFIX.length + 43;
+
+/** A new ticket: `tkt_` and 32 CSPRNG bytes in base64url. */
+export function mintTicket(): string {
+  return TICKET_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Cheap shape check done before any store lookup, so junk never costs a round trip. */
+export function isWellFormedTicket(value: unknown): value is string {
+  return typeof value === 'string' && value.length === TICKET_LENGTH && TICKET_PATTERN.test(value);
+}
+
+/** The only form in which a ticket is ever stored, logged or counted: SHA-256, base64url. */
+export function hashTicket(ticket: string): string {
+  return createHash('sha256').update(ticket).digest('base64url');
+}
+
+/** A short, non-reversible reference to a ticket for audit logs (12 chars of its hash). */
+export function ticketRef(ticketHash: string): string {
+  return ticketHash.slice(0, 12);
+}

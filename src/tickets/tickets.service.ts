@@ -1,0 +1,169 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { createPublicKey, JsonWebKey } from 'node:crypto';
+import { ticketsConfig } from '../config';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { missingPermissions } from '../auth/permissions.decorator';
+import {
+  ForbiddenException,
+  TicketNotFoundException,
+  TooManyActiveTicketsException,
+  ValidationFailedException,
+} from '../common/errors';
+import type { CreateTicketDto } from './dto/create-ticket.dto';
+import type { IssuedTicketDto } from './dto/ticket-responses.dto';
+import { hashTicket, isWellFormedTicket, mintTicket, ticketRef } from './ticket-codec';
+import { TicketCounters } from './ticket-counters';
+import { RejectReason, TICKET_STORE, TicketRecord, TicketStore } from './ticket-store.interface';
+
+/** Extra facts about who presents a ticket, for operators' logs. */
+export interface PresentationContext {
+  address?: string;
+  userAgent?: string;
+  /** Where the ticket was presented: `validate` (REST) or `handshake` (socket). */
+  via: 'validate' | 'handshake';
+}
+
+export type RedeemOutcome =
+  | { accepted: true; record: TicketRecord; ticketHash: string }
+  | { accepted: false; reason: RejectReason | 'malformed' };
+
+/** Options of `issue` beyond the request body, used by the socket layer for resume tickets. */
+export interface IssueOptions {
+  /** Caps the lifetime below the configured default (resume tickets). */
+  maxTtlSeconds?: number;
+  sessionId?: string;
+}
+
+/**
+ * Ticket lifecycle: issue, redeem (consume), revoke. Tickets are handled by their SHA-256 only;
+ * the ticket string exists in memory just long enough to be returned to its owner or hashed.
+ */
+@Injectable()
+export class TicketsService {
+  private readonly logger = new Logger('TicketAudit');
+
+  constructor(
+    @Inject(TICKET_STORE) private readonly store: TicketStore,
+    @Inject(ticketsConfig.KEY) private readonly config: ConfigType<typeof ticketsConfig>,
+    private readonly counters: TicketCounters,
+  ) {}
+
+  async issue(user: AuthenticatedUser, request: CreateTicketDto, options: IssueOptions = {}): Promise<IssuedTicketDto> {
+    const ttlSeconds = this.ttlFor(request.ttlSeconds, options.maxTtlSeconds);
+    const permissions = request.permissions ? [...new Set(request.permissions)] : user.permissions;
+    const missing = missingPermissions(permissions, user.permissions);
+    if (missing.length > 0) {
+      throw new ForbiddenException(`Cannot grant permissions you do not hold: ${missing.join(', ')}`);
+    }
+    if (request.publicKey) assertUsablePublicKey(request.publicKey);
+
+    const ticket = mintTicket();
+    const ticketHash = hashTicket(ticket);
+    const issuedAt = Date.now();
+    const record: TicketRecord = {
+      userId: user.userId,
+      ...(user.email !== undefined ? { email: user.email } : {}),
+      permissions,
+      ...(request.metadata !== undefined ? { metadata: request.metadata } : {}),
+      issuedAt,
+      expiresAt: issuedAt + ttlSeconds * 1000,
+      tokenExpiresAt: user.tokenExpiresAt,
+      ...(request.publicKey ? { publicKey: pickPublicJwk(request.publicKey) } : {}),
+      ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    };
+    const outcome = await this.store.issue(ticketHash, record, this.config.maxActivePerUser);
+    if (!outcome.issued) {
+      throw new TooManyActiveTicketsException(this.config.maxActivePerUser, outcome.retryAfterSeconds);
+    }
+    this.counters.recordIssued();
+    this.logger.log({ event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) });
+    return {
+      ticket,
+      expiresAt: new Date(record.expiresAt).toISOString(),
+      ttlSeconds,
+      userId: user.userId,
+      permissions,
+    };
+  }
+
+  /**
+   * Consumes a ticket: accepted at most once, whatever the concurrency. A malformed string is
+   * refused before any store lookup.
+   */
+  async redeem(ticket: unknown, context: PresentationContext): Promise<RedeemOutcome> {
+    if (!isWellFormedTicket(ticket)) return this.refuse('malformed', undefined, context);
+    const ticketHash = hashTicket(ticket);
+    const outcome = await this.store.consume(ticketHash);
+    if (!outcome.accepted) return this.refuse(outcome.reason, ticketHash, context, outcome.userId);
+    this.counters.recordConsumed();
+    this.logger.log({ event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via });
+    return { accepted: true, record: outcome.record, ticketHash };
+  }
+
+  /** Counts and logs a refusal that happened after the store accepted the ticket (e.g. a bad proof). */
+  recordLateRefusal(reason: RejectReason, ticketHash: string, context: PresentationContext): void {
+    this.counters.recordRejected(reason);
+    this.logger.warn({ event: 'ticket.refused', reason, ticketRef: ticketRef(ticketHash), via: context.via, address: context.address });
+  }
+
+  /** Revokes one ticket of `caller` (or anyone's, for admins); 404 tells nothing about why. */
+  async revoke(ticket: string, caller: AuthenticatedUser, isAdmin: boolean): Promise<void> {
+    if (!isWellFormedTicket(ticket)) throw new TicketNotFoundException();
+    const ticketHash = hashTicket(ticket);
+    const revoked = await this.store.revoke(ticketHash, isAdmin ? null : caller.userId);
+    if (!revoked) throw new TicketNotFoundException();
+    this.counters.recordRevoked(1);
+    this.logger.log({ event: 'ticket.revoked', by: caller.userId, ticketRef: ticketRef(ticketHash) });
+  }
+
+  async revokeAllForUser(userId: string, by: string): Promise<number> {
+    const revoked = await this.store.revokeAllForUser(userId);
+    this.counters.recordRevoked(revoked);
+    this.logger.log({ event: 'tickets.revoked_all', userId, by, revoked });
+    return revoked;
+  }
+
+  private ttlFor(requested: number | undefined, cap: number | undefined): number {
+    const { minTtlSeconds: min, maxTtlSeconds: max, defaultTtlSeconds } = this.config;
+    if (requested !== undefined && (requested < min || requested > max)) {
+      throw new ValidationFailedException([`ttlSeconds must be between ${min} and ${max}`]);
+    }
+    const ttl = requested ?? defaultTtlSeconds;
+    return cap !== undefined ? Math.max(1, Math.min(ttl, cap)) : ttl;
+  }
+
+  private refuse(
+    reason: RejectReason | 'malformed',
+    ticketHash: string | undefined,
+    context: PresentationContext,
+    userId?: string,
+  ): RedeemOutcome {
+    this.counters.recordRejected(reason);
+    const entry = {
+      event: 'ticket.refused',
+      reason,
+      via: context.via,
+      ...(ticketHash ? { ticketRef: ticketRef(ticketHash) } : {}),
+      ...(userId ? { userId } : {}),
+    };
+    if (reason === 'replayed') {
+      this.logger.warn({ ...entry, address: context.address, userAgent: context.userAgent?.slice(0, 256) }, 'Replay of a consumed ticket');
+    } else {
+      this.logger.log(entry);
+    }
+    return { accepted: false, reason };
+  }
+}
+
+function pickPublicJwk(jwk: JsonWebKey): JsonWebKey {
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+}
+
+function assertUsablePublicKey(jwk: JsonWebKey): void {
+  try {
+    createPublicKey({ key: pickPublicJwk(jwk), format: 'jwk' });
+  } catch {
+    throw new ValidationFailedException(['publicKey is not a point on the P-256 curve']);
+  }
+}
