@@ -43,6 +43,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException && isHealthCheckReport(exception.getResponse())) {
+      // Health routes answer in terminus's own format (CONTRACT §3), 503 included.
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
     const { body, retryAfterSeconds } = this.map(exception);
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
@@ -67,6 +72,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
     if (code === 'NOT_FOUND') return error(code, 'Route not found');
+    if (code === 'PAYLOAD_TOO_LARGE') return error(code, FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE.message);
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
@@ -84,6 +90,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error({ err: exception, correlationId }, 'Unhandled framework error');
     return error('INTERNAL_ERROR', `Internal error (correlation id ${correlationId})`);
   }
+}
+
+function isHealthCheckReport(response: unknown): boolean {
+  return typeof response === 'object' && response !== null && 'status' in response && 'details' in response;
 }
 
 function error(code: ErrorCode, message: string | string[]): Mapped {

@@ -30,7 +30,7 @@ export class JsonBodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
       if (value === undefined || value === '') value = {};
-      else if (typeof value !== 'object' || Array.isArray(value)) {
+      else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ValidationFailedException(['request body must be a JSON object']);
       }
     }

@@ -1,0 +1,53 @@
+import jwt from 'jsonwebtoken';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config/jwt.config';
+import { runTs } from './support/spawn';
+
+const MAIN = 'src/main.ts';
+const TOKEN = 'src/scripts/token.ts';
+
+describe('start-up with invalid configuration', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
+    [{ TICKET_TTL_DEFAULT_SECONDS: '10' }, 'TICKET_TTL_DEFAULT_SECONDS'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'REDIS_URL'],
+    [{ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' }, 'JWT_SECRET'],
+  ])('refuses %j with exit code 1 and a message naming %s', async (env, setting) => {
+    const { code, stderr } = await runTs(MAIN, [], { PORT: '0', ...env });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid environment variables');
+    expect(stderr).toContain(setting);
+  });
+});
+
+describe('npm run token', () => {
+  it('prints a JWT with the requested claims, signed with the development secret', async () => {
+    const { code, stdout, stderr } = await runTs(TOKEN, ['--sub', 'alice', '--email', 'alice@example.com', '--permissions', 'chat:read,chat:write', '--ttl', '120'], {});
+    expect(code).toBe(0);
+    expect(stderr).toContain('development secret');
+    const claims = jwt.verify(stdout.trim(), DEVELOPMENT_JWT_SECRET, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+    expect(claims).toMatchObject({ sub: 'alice', email: 'alice@example.com', permissions: ['chat:read', 'chat:write'] });
+    expect(claims.exp! - claims.iat!).toBe(120);
+  });
+
+  it('signs with JWT_SECRET and the configured issuer and audience', async () => {
+    const secret = 's'.repeat(40);
+    const { code, stdout } = await runTs(TOKEN, ['--sub', 'bob'], { JWT_SECRET: secret, JWT_ISSUER: 'idp', JWT_AUDIENCE: 'tg' });
+    expect(code).toBe(0);
+    expect(jwt.verify(stdout.trim(), secret, { issuer: 'idp', audience: 'tg' })).toMatchObject({ sub: 'bob', permissions: [] });
+  });
+
+  it.each([
+    [['--email', 'x@example.com'], {}, '--sub'],
+    [['--sub', 'a', '--ttl', 'soon'], {}, '--ttl'],
+    [['--sub', 'a', '--bogus'], {}, 'bogus'],
+    [['--sub', 'a'], { JWT_PUBLIC_KEY: 'pem' }, 'public key'],
+  ])('refuses %j with exit code 1 naming the problem', async (args, env, problem) => {
+    const { code, stdout, stderr } = await runTs(TOKEN, args, env);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(problem);
+  });
+});
