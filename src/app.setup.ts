@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { registerSecurityHeaders } from './common/security-headers';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
 import type { AllConfig } from './config';
 import { requestIdFor, TemplatedRequest } from './logging/pino-options';
@@ -39,6 +40,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   }
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     (request.raw as TemplatedRequest).routeTemplate = request.routeOptions.url;
     void reply.header('X-Request-Id', request.id);
