@@ -452,7 +452,7 @@ describe('tickets in Redis', () => {
       const type = await redis.type(key);
       if (type === 'string') dump.push((await redis.get(key)) ?? '');
       if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
-      if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES')));
+      if (type === 'zset') dump.push(JSON.stringify(await redis.zrangebyscore(key, '-inf', '+inf', 'WITHSCORES')));
     }
     const everything = dump.join('\n');
     for (const ticket of tickets) {

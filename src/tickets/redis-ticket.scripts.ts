@@ -1,69 +1,121 @@
 /**
- * Lua scripts of the Redis ticket store; each runs atomically in one round trip.
+ * Lua scripts of the Redis ticket store; each runs atomically.
  *
  * Keys: a ticket is a hash at `<p>ticket:{<sha256>}` with fields `u` (user id) and `r` (record
- * JSON); its tombstone is `<p>tomb:{<sha256>}`; a user's index is a sorted set at
- * `<p>user:{<sha1(userId)>}:tickets` scoring each ticket hash by its expiry (ms).
- * The index key is derived inside the scripts from the user id (`redis.sha1hex`), so a single
- * node runs each operation as one script. (Cluster mode splits them; see issue 6.)
+ * JSON); its tombstone is `<p>tomb:{<sha256>}` (same hash tag, so same cluster slot); a user's
+ * index is a sorted set at `<p>user:{<sha1(userId)>}:tickets` scoring ticket hashes by expiry (ms).
+ *
+ * On a single node (standalone or Sentinel) every operation is ONE script touching both the
+ * ticket and the index: one round trip. In Cluster mode the ticket and the index live in
+ * different slots, so each operation is split into a ticket-slot script and an index-slot
+ * script, ordered so the guarantees still hold (see RedisClusterTicketStore).
+ *
+ * The scripts are assembled from the fragments below so the two modes share their logic.
  */
 
-/** KEYS: ticket, index. ARGV: userId, record, ttlSeconds, nowMs, expiresAtMs, maxActive, ticketHash. */
-export const ISSUE_SCRIPT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) then
-  local soonest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+/** Prunes expired entries from the index; replies {0, soonestExpiry} when the cap is reached. */
+const RESERVE = (index: string, nowMs: string, maxActive: string, expiresAtMs: string, hash: string) => `
+redis.call('ZREMRANGEBYSCORE', ${index}, '-inf', ${nowMs})
+if redis.call('ZCARD', ${index}) >= tonumber(${maxActive}) then
+  local soonest = redis.call('ZRANGE', ${index}, 0, 0, 'WITHSCORES')
   return {0, soonest[2]}
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
-redis.call('HSET', KEYS[1], 'u', ARGV[1], 'r', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])
-local latest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[2], latest[2])
+redis.call('ZADD', ${index}, ${expiresAtMs}, ${hash})
+local latest = redis.call('ZRANGE', ${index}, -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', ${index}, latest[2])
+`;
+
+/** Stores the ticket hash with its TTL; replies {-1} on a (practically impossible) collision. */
+const STORE = (ticket: string, userId: string, record: string, ttlSeconds: string) => `
+if redis.call('EXISTS', ${ticket}) == 1 then return {-1} end
+redis.call('HSET', ${ticket}, 'u', ${userId}, 'r', ${record})
+redis.call('EXPIRE', ${ticket}, ${ttlSeconds})
+`;
+
+/** Reads and deletes a ticket, leaving a tombstone; replies {0[, tombstone]} when there is none. */
+const TAKE = (ticket: string, tomb: string, graceMs: string) => `
+local found = redis.call('HMGET', ${ticket}, 'u', 'r')
+if not found[1] then
+  local tombstone = redis.call('GET', ${tomb})
+  if tombstone then return {0, tombstone} end
+  return {0}
+end
+local pttl = redis.call('PTTL', ${ticket})
+redis.call('DEL', ${ticket})
+redis.call('SET', ${tomb}, 'replayed:' .. found[1], 'PX', math.max(pttl, 1) + tonumber(${graceMs}))
+`;
+
+/** Deletes a ticket owned by `owner` ('' = anyone), leaving a tombstone; replies 0 when there is none. */
+const REVOKE = (ticket: string, tomb: string, owner: string, graceMs: string) => `
+local owner = redis.call('HGET', ${ticket}, 'u')
+if not owner then return 0 end
+if ${owner} ~= '' and ${owner} ~= owner then return 0 end
+local pttl = redis.call('PTTL', ${ticket})
+redis.call('DEL', ${ticket})
+redis.call('SET', ${tomb}, 'revoked:' .. owner, 'PX', math.max(pttl, 1) + tonumber(${graceMs}))
+`;
+
+/** Index key of a user, derived inside a script from the user id (standalone only). */
+const INDEX_OF = (userIdExpr: string) => `ARGV[1] .. redis.sha1hex(${userIdExpr}) .. ARGV[2]`;
+
+// ---- single node: one script per operation ----
+
+/** KEYS: ticket, index. ARGV: userId, record, ttlSeconds, nowMs, expiresAtMs, maxActive, ticketHash. */
+export const ISSUE_SCRIPT = `${RESERVE('KEYS[2]', 'ARGV[4]', 'ARGV[6]', 'ARGV[5]', 'ARGV[7]')}
+${STORE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]')}
 return {1}
 `;
 
 /** KEYS: ticket, tombstone. ARGV: indexPrefix, indexSuffix, ticketHash, graceMs. */
 export const CONSUME_SCRIPT = `
-local found = redis.call('HMGET', KEYS[1], 'u', 'r')
-if not found[1] then
-  local tomb = redis.call('GET', KEYS[2])
-  if tomb then return {0, tomb} end
-  return {0}
-end
-local pttl = redis.call('PTTL', KEYS[1])
-redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[2], 'replayed:' .. found[1], 'PX', math.max(pttl, 1) + tonumber(ARGV[4]))
-redis.call('ZREM', ARGV[1] .. redis.sha1hex(found[1]) .. ARGV[2], ARGV[3])
+${TAKE('KEYS[1]', 'KEYS[2]', 'ARGV[4]')}
+redis.call('ZREM', ${INDEX_OF('found[1]')}, ARGV[3])
 return {1, found[2]}
 `;
 
-/** KEYS: ticket, tombstone. ARGV: ownerId ('' for any owner), indexPrefix, indexSuffix, ticketHash, graceMs. */
+/** KEYS: ticket, tombstone. ARGV: indexPrefix, indexSuffix, ticketHash, graceMs, ownerId ('' = any). */
 export const REVOKE_SCRIPT = `
-local owner = redis.call('HGET', KEYS[1], 'u')
-if not owner then return 0 end
-if ARGV[1] ~= '' and ARGV[1] ~= owner then return 0 end
-local pttl = redis.call('PTTL', KEYS[1])
-redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[2], 'revoked:' .. owner, 'PX', math.max(pttl, 1) + tonumber(ARGV[5]))
-redis.call('ZREM', ARGV[2] .. redis.sha1hex(owner) .. ARGV[3], ARGV[4])
+${REVOKE('KEYS[1]', 'KEYS[2]', 'ARGV[5]', 'ARGV[4]')}
+redis.call('ZREM', ${INDEX_OF('owner')}, ARGV[3])
 return 1
 `;
 
-/** KEYS: index. ARGV: nowMs, ticketPrefix, tombPrefix, userId, graceMs. */
+/** KEYS: index. ARGV: nowMs, ticketPrefix, tombPrefix, graceMs. */
 export const REVOKE_ALL_SCRIPT = `
 local hashes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 local revoked = 0
 for _, hash in ipairs(hashes) do
-  local key = ARGV[2] .. hash .. '}'
-  local pttl = redis.call('PTTL', key)
-  if pttl > 0 then
-    redis.call('DEL', key)
-    redis.call('SET', ARGV[3] .. hash .. '}', 'revoked:' .. ARGV[4], 'PX', pttl + tonumber(ARGV[5]))
+  local ticket = ARGV[2] .. hash .. '}'
+  local owner = redis.call('HGET', ticket, 'u')
+  if owner then
+    local pttl = redis.call('PTTL', ticket)
+    redis.call('DEL', ticket)
+    redis.call('SET', ARGV[3] .. hash .. '}', 'revoked:' .. owner, 'PX', math.max(pttl, 1) + tonumber(ARGV[4]))
     revoked = revoked + 1
   end
 end
 redis.call('DEL', KEYS[1])
 return revoked
+`;
+
+// ---- cluster: one script per slot ----
+
+/** KEYS: index. ARGV: nowMs, maxActive, expiresAtMs, ticketHash. */
+export const CLUSTER_RESERVE_SCRIPT = `${RESERVE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')}
+return {1}
+`;
+
+/** KEYS: ticket. ARGV: userId, record, ttlSeconds. */
+export const CLUSTER_STORE_SCRIPT = `${STORE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]')}
+return {1}
+`;
+
+/** KEYS: ticket, tombstone. ARGV: graceMs. Replies {1, userId, record} or {0[, tombstone]}. */
+export const CLUSTER_TAKE_SCRIPT = `${TAKE('KEYS[1]', 'KEYS[2]', 'ARGV[1]')}
+return {1, found[1], found[2]}
+`;
+
+/** KEYS: ticket, tombstone. ARGV: ownerId ('' = any), graceMs. Replies the owner, or 0. */
+export const CLUSTER_REVOKE_SCRIPT = `${REVOKE('KEYS[1]', 'KEYS[2]', 'ARGV[1]', 'ARGV[2]')}
+return owner
 `;

@@ -4,7 +4,16 @@ import { performance } from 'node:perf_hooks';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableException } from '../common/errors';
 import type { RedisClient } from '../redis/redis.constants';
-import { CONSUME_SCRIPT, ISSUE_SCRIPT, REVOKE_ALL_SCRIPT, REVOKE_SCRIPT } from './redis-ticket.scripts';
+import {
+  CLUSTER_RESERVE_SCRIPT,
+  CLUSTER_REVOKE_SCRIPT,
+  CLUSTER_STORE_SCRIPT,
+  CLUSTER_TAKE_SCRIPT,
+  CONSUME_SCRIPT,
+  ISSUE_SCRIPT,
+  REVOKE_ALL_SCRIPT,
+  REVOKE_SCRIPT,
+} from './redis-ticket.scripts';
 import {
   ConsumeOutcome,
   IssueOutcome,
@@ -14,57 +23,69 @@ import {
   TOMBSTONE_GRACE_MS,
 } from './ticket-store.interface';
 
+type Arg = string | number;
+type Reply = [number, string?, string?];
+
 interface TicketCommands {
-  ticketIssue(ticket: string, index: string, ...args: (string | number)[]): Promise<[number, string?]>;
-  ticketConsume(ticket: string, tomb: string, ...args: (string | number)[]): Promise<[number, string?]>;
-  ticketRevoke(ticket: string, tomb: string, ...args: (string | number)[]): Promise<number>;
-  ticketRevokeAll(index: string, ...args: (string | number)[]): Promise<number>;
+  ticketIssue(ticket: string, index: string, ...args: Arg[]): Promise<Reply>;
+  ticketConsume(ticket: string, tomb: string, ...args: Arg[]): Promise<Reply>;
+  ticketRevoke(ticket: string, tomb: string, ...args: Arg[]): Promise<number>;
+  ticketRevokeAll(index: string, ...args: Arg[]): Promise<number>;
+  ticketReserve(index: string, ...args: Arg[]): Promise<Reply>;
+  ticketStore(ticket: string, ...args: Arg[]): Promise<Reply>;
+  ticketTake(ticket: string, tomb: string, ...args: Arg[]): Promise<Reply>;
+  ticketRevokeOne(ticket: string, tomb: string, ...args: Arg[]): Promise<string | number>;
 }
 
+const SCRIPTS: Record<keyof TicketCommands, { numberOfKeys: number; lua: string }> = {
+  ticketIssue: { numberOfKeys: 2, lua: ISSUE_SCRIPT },
+  ticketConsume: { numberOfKeys: 2, lua: CONSUME_SCRIPT },
+  ticketRevoke: { numberOfKeys: 2, lua: REVOKE_SCRIPT },
+  ticketRevokeAll: { numberOfKeys: 1, lua: REVOKE_ALL_SCRIPT },
+  ticketReserve: { numberOfKeys: 1, lua: CLUSTER_RESERVE_SCRIPT },
+  ticketStore: { numberOfKeys: 1, lua: CLUSTER_STORE_SCRIPT },
+  ticketTake: { numberOfKeys: 2, lua: CLUSTER_TAKE_SCRIPT },
+  ticketRevokeOne: { numberOfKeys: 2, lua: CLUSTER_REVOKE_SCRIPT },
+};
+
 /**
- * Tickets in Redis, shared by every instance. Each operation is one Lua script (one round
- * trip), so a ticket is accepted at most once across any number of instances, and expiry is
- * Redis's own TTL. Connection failures and timeouts become `StoreUnavailableException`.
+ * Tickets on a single Redis node (standalone, or a Sentinel-managed primary), shared by every
+ * instance. Each operation is one Lua script — one round trip — so a ticket is accepted at
+ * most once however many instances race, and expiry is Redis's own TTL. Connection failures
+ * and timeouts become `StoreUnavailableException`.
  */
 export class RedisTicketStore implements TicketStore {
   readonly kind = 'redis' as const;
-  private readonly logger = new Logger(RedisTicketStore.name);
-  private readonly commands: TicketCommands;
-  private readonly indexPrefix: string;
-  private readonly indexSuffix = '}:tickets';
+  protected readonly logger = new Logger(this.constructor.name);
+  protected readonly commands: TicketCommands;
+  protected readonly indexPrefix: string;
+  protected readonly indexSuffix = '}:tickets';
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly prefix: string,
+    protected readonly redis: RedisClient,
+    protected readonly prefix: string,
   ) {
     this.indexPrefix = `${prefix}user:{`;
-    redis.defineCommand('ticketIssue', { numberOfKeys: 2, lua: ISSUE_SCRIPT });
-    redis.defineCommand('ticketConsume', { numberOfKeys: 2, lua: CONSUME_SCRIPT });
-    redis.defineCommand('ticketRevoke', { numberOfKeys: 2, lua: REVOKE_SCRIPT });
-    redis.defineCommand('ticketRevokeAll', { numberOfKeys: 1, lua: REVOKE_ALL_SCRIPT });
+    for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
     this.commands = redis as unknown as TicketCommands;
   }
 
   async issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome> {
     const now = Date.now();
-    const ttlSeconds = Math.max(1, Math.round((record.expiresAt - now) / 1000));
-    const [status, soonest] = await this.run(() =>
+    const reply = await this.run(() =>
       this.commands.ticketIssue(
         this.ticketKey(ticketHash),
         this.indexKey(record.userId),
         record.userId,
         JSON.stringify(record),
-        ttlSeconds,
+        ttlSecondsOf(record, now),
         now,
         record.expiresAt,
         maxActive,
         ticketHash,
       ),
     );
-    if (status === 1) return { issued: true };
-    if (status === -1) throw new Error('ticket hash collision');
-    const retryAfterSeconds = Math.max(1, Math.ceil((Number(soonest) - now) / 1000));
-    return { issued: false, reason: 'too_many_active', retryAfterSeconds };
+    return issueOutcome(reply, now);
   }
 
   async consume(ticketHash: string): Promise<ConsumeOutcome> {
@@ -78,14 +99,7 @@ export class RedisTicketStore implements TicketStore {
         TOMBSTONE_GRACE_MS,
       ),
     );
-    if (accepted === 1) return { accepted: true, record: JSON.parse(value!) as TicketRecord };
-    if (!value) return { accepted: false, reason: 'unknown_or_expired' };
-    const separator = value.indexOf(':');
-    return {
-      accepted: false,
-      reason: value.slice(0, separator) as Exclude<RejectReason, 'unbound_proof'>,
-      userId: value.slice(separator + 1),
-    };
+    return accepted === 1 ? { accepted: true, record: JSON.parse(value!) as TicketRecord } : rejection(value);
   }
 
   async revoke(ticketHash: string, ownerId: string | null): Promise<boolean> {
@@ -93,11 +107,11 @@ export class RedisTicketStore implements TicketStore {
       this.commands.ticketRevoke(
         this.ticketKey(ticketHash),
         this.tombKey(ticketHash),
-        ownerId ?? '',
         this.indexPrefix,
         this.indexSuffix,
         ticketHash,
         TOMBSTONE_GRACE_MS,
+        ownerId ?? '',
       ),
     );
     return revoked === 1;
@@ -110,7 +124,6 @@ export class RedisTicketStore implements TicketStore {
         Date.now(),
         `${this.prefix}ticket:{`,
         `${this.prefix}tomb:{`,
-        userId,
         TOMBSTONE_GRACE_MS,
       ),
     );
@@ -122,19 +135,19 @@ export class RedisTicketStore implements TicketStore {
     return performance.now() - started;
   }
 
-  private ticketKey(ticketHash: string): string {
+  protected ticketKey(ticketHash: string): string {
     return `${this.prefix}ticket:{${ticketHash}}`;
   }
 
-  private tombKey(ticketHash: string): string {
+  protected tombKey(ticketHash: string): string {
     return `${this.prefix}tomb:{${ticketHash}}`;
   }
 
-  private indexKey(userId: string): string {
+  protected indexKey(userId: string): string {
     return this.indexPrefix + createHash('sha1').update(userId).digest('hex') + this.indexSuffix;
   }
 
-  private async run<T>(command: () => Promise<T>): Promise<T> {
+  protected async run<T>(command: () => Promise<T>): Promise<T> {
     try {
       return await command();
     } catch (error) {
@@ -142,4 +155,95 @@ export class RedisTicketStore implements TicketStore {
       throw new StoreUnavailableException(error);
     }
   }
+}
+
+/**
+ * Tickets on a Redis Cluster. A ticket and its tombstone share a hash tag (one slot); the
+ * user's index lives in another slot, so no script may touch both. The order of the two
+ * steps keeps the guarantees:
+ * - at most once: consuming is one script on the ticket's slot, whatever happens to the index;
+ * - the cap never under-counts: issuing reserves the index entry first and stores the ticket
+ *   second (a failed second step drops the reservation, or it expires by its score);
+ * - the index never keeps a consumed ticket for long: the entry is removed right after the
+ *   ticket-slot step, and index entries are pruned by expiry on every issue anyway.
+ */
+export class RedisClusterTicketStore extends RedisTicketStore {
+  override async issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome> {
+    const now = Date.now();
+    const index = this.indexKey(record.userId);
+    const reserved = await this.run(() => this.commands.ticketReserve(index, now, maxActive, record.expiresAt, ticketHash));
+    if (reserved[0] !== 1) return issueOutcome(reserved, now);
+    try {
+      const stored = await this.run(() =>
+        this.commands.ticketStore(this.ticketKey(ticketHash), record.userId, JSON.stringify(record), ttlSecondsOf(record, now)),
+      );
+      return issueOutcome(stored, now);
+    } catch (error) {
+      await this.unindex(index, ticketHash);
+      throw error;
+    }
+  }
+
+  override async consume(ticketHash: string): Promise<ConsumeOutcome> {
+    const [accepted, first, second] = await this.run(() =>
+      this.commands.ticketTake(this.ticketKey(ticketHash), this.tombKey(ticketHash), TOMBSTONE_GRACE_MS),
+    );
+    if (accepted !== 1) return rejection(first);
+    await this.unindex(this.indexKey(first!), ticketHash);
+    return { accepted: true, record: JSON.parse(second!) as TicketRecord };
+  }
+
+  override async revoke(ticketHash: string, ownerId: string | null): Promise<boolean> {
+    const owner = await this.revokeInSlot(ticketHash, ownerId ?? '');
+    if (owner === null) return false;
+    await this.unindex(this.indexKey(owner), ticketHash);
+    return true;
+  }
+
+  override async revokeAllForUser(userId: string): Promise<number> {
+    const index = this.indexKey(userId);
+    const hashes = await this.run(() => this.redis.zrangebyscore(index, Date.now(), '+inf'));
+    const owners = await Promise.all(hashes.map((hash) => this.revokeInSlot(hash, userId)));
+    await this.unindex(index, ...hashes);
+    return owners.filter((owner) => owner !== null).length;
+  }
+
+  private async revokeInSlot(ticketHash: string, ownerId: string): Promise<string | null> {
+    const owner = await this.run(() =>
+      this.commands.ticketRevokeOne(this.ticketKey(ticketHash), this.tombKey(ticketHash), ownerId, TOMBSTONE_GRACE_MS),
+    );
+    return typeof owner === 'string' ? owner : null;
+  }
+
+  /** Best effort: an entry left behind only counts against the cap until the ticket's expiry. */
+  private async unindex(index: string, ...ticketHashes: string[]): Promise<void> {
+    if (ticketHashes.length === 0) return;
+    try {
+      await this.redis.zrem(index, ...ticketHashes);
+    } catch (error) {
+      this.logger.warn(`Could not update a user's ticket index; it heals when the entries expire: ${(error as Error).message}`);
+    }
+  }
+}
+
+function ttlSecondsOf(record: TicketRecord, now: number): number {
+  return Math.max(1, Math.round((record.expiresAt - now) / 1000));
+}
+
+function issueOutcome([status, soonest]: Reply, now: number): IssueOutcome {
+  if (status === 1) return { issued: true };
+  if (status === -1) throw new StoreUnavailableException(new Error('ticket hash collision'));
+  const retryAfterSeconds = Math.max(1, Math.ceil((Number(soonest) - now) / 1000));
+  return { issued: false, reason: 'too_many_active', retryAfterSeconds };
+}
+
+/** Decodes a tombstone (`<reason>:<userId>`), or none, into a refusal. */
+function rejection(tombstone: string | undefined): ConsumeOutcome {
+  if (!tombstone) return { accepted: false, reason: 'unknown_or_expired' };
+  const separator = tombstone.indexOf(':');
+  return {
+    accepted: false,
+    reason: tombstone.slice(0, separator) as Exclude<RejectReason, 'unbound_proof'>,
+    userId: tombstone.slice(separator + 1),
+  };
 }
