@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Redis, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config';
+import type { RedisClient } from './redis.constants';
 
 /**
  * Builds an ioredis client that fails fast instead of queueing: while Redis is unreachable
@@ -32,7 +33,7 @@ export function createRedisClient(config: RedisConfig, name: string, overrides: 
 }
 
 /** Resolves when the client is ready, or after `timeoutMs`, whichever comes first; never rejects. */
-export function waitForReady(client: Redis, timeoutMs: number): Promise<boolean> {
+export function waitForReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), timeoutMs);
@@ -48,7 +49,7 @@ export function waitForReady(client: Redis, timeoutMs: number): Promise<boolean>
 }
 
 /** Closes a client politely, falling back to a hard disconnect when Redis does not answer. */
-export async function closeRedisClient(client: Redis): Promise<void> {
+export async function closeRedisClient(client: RedisClient): Promise<void> {
   if (client.status === 'end') return;
   try {
     if (client.status === 'ready') {

@@ -22,10 +22,15 @@ export function freePort(): Promise<number> {
 export class RedisServer {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+    private readonly cwd?: string,
+  ) {}
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  /** Starts a server; `extraArgs` are appended to its command line, `cwd` is where it keeps files. */
+  static async start(port?: number, extraArgs: string[] = [], cwd?: string): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), extraArgs, cwd);
     await server.restart();
     return server;
   }
@@ -38,8 +43,8 @@ export class RedisServer {
     if (this.process) return;
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
-      { stdio: 'ignore' },
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...this.extraArgs],
+      { stdio: 'ignore', cwd: this.cwd },
     );
     await this.waitUntilReady();
   }
