@@ -1,35 +1,63 @@
 import { Logger } from '@nestjs/common';
-import { Redis, RedisOptions } from 'ioredis';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config';
 import type { RedisClient } from './redis.constants';
 
 /**
- * Builds an ioredis client that fails fast instead of queueing: while Redis is unreachable
- * every command rejects at once (no offline queue) or after `commandTimeoutMs`, so callers can
- * answer 503 within a second; reconnection is retried forever with a short capped backoff.
+ * Builds an ioredis client — standalone, Sentinel or Cluster, by `config.mode` — that fails fast
+ * instead of queueing: while Redis is unreachable every command rejects at once (no offline
+ * queue) or after `commandTimeoutMs`, so callers can answer 503 within a second; reconnection
+ * (and, with Sentinel, rediscovery of the primary after a failover) is retried forever with a
+ * short capped backoff.
  */
-export function createRedisClient(config: RedisConfig, name: string, overrides: RedisOptions = {}): Redis {
-  const logger = new Logger(`Redis:${name}`);
-  const client = new Redis(config.url!, {
+export function createRedisClient(config: RedisConfig, name: string, overrides: RedisOptions = {}): RedisClient {
+  const retry = (attempt: number) => Math.min(50 * 2 ** attempt, 1_000);
+  const options: RedisOptions = {
     connectionName: `ticketgate:${name}`,
     connectTimeout: config.connectTimeoutMs,
     commandTimeout: config.commandTimeoutMs,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1_000),
+    retryStrategy: retry,
+    ...(config.password ? { password: config.password } : {}),
     ...overrides,
-  });
+  };
+  let client: RedisClient;
+  if (config.mode === 'cluster') {
+    client = new Cluster(config.clusterNodes, {
+      redisOptions: options,
+      enableOfflineQueue: options.enableOfflineQueue,
+      clusterRetryStrategy: retry,
+      scaleReads: 'master',
+    });
+  } else if (config.mode === 'sentinel') {
+    client = new Redis({
+      ...options,
+      sentinels: config.sentinels,
+      name: config.sentinelName,
+      ...(config.password ? { sentinelPassword: config.password } : {}),
+      sentinelRetryStrategy: retry,
+      // After a failover the old primary may come back as a replica; reconnect to the new one.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    });
+  } else {
+    client = new Redis(config.url!, options);
+  }
+  logTransitions(client, new Logger(`Redis:${name}`));
+  return client;
+}
+
+/** ioredis emits an error on every failed reconnect; log the transitions once, not each retry. */
+function logTransitions(client: RedisClient, logger: Logger): void {
   let healthy = true;
   client.on('ready', () => {
     if (!healthy) logger.log('Connection to Redis restored');
     healthy = true;
   });
   client.on('error', (error: Error) => {
-    // ioredis emits an error on every failed reconnect; log the transition once, not each retry.
     if (healthy) logger.error(`Redis connection lost: ${error.message}`);
     healthy = false;
   });
-  return client;
 }
 
 /** Resolves when the client is ready, or after `timeoutMs`, whichever comes first; never rejects. */

@@ -7,7 +7,7 @@ import { closeRedisClient, createRedisClient, waitForReady } from './redis.facto
 import { RedisHealthIndicator } from './redis.health';
 
 /**
- * Provides the shared ioredis client under `REDIS_CLIENT` (null without `REDIS_URL`), waits
+ * Provides the shared ioredis client under `REDIS_CLIENT` (null when no Redis is configured), waits
  * briefly for it at start-up without making Redis a hard dependency, and closes it on shutdown.
  */
 @Global()
@@ -19,7 +19,7 @@ import { RedisHealthIndicator } from './redis.health';
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfig, true>): RedisClient | null => {
         const redis = config.get('redis', { infer: true });
-        return redis.url ? createRedisClient(redis, 'store') : null;
+        return redis.mode ? createRedisClient(redis, 'store') : null;
       },
     },
     RedisHealthIndicator,

@@ -37,6 +37,14 @@ interface TicketCommands {
   ticketRevokeOne(ticket: string, tomb: string, ...args: Arg[]): Promise<string | number>;
 }
 
+/** How many replicas must acknowledge a consume or revoke, and how long to wait for them. */
+export interface Durability {
+  waitReplicas: number;
+  waitTimeoutMs: number;
+}
+
+const NO_REPLICA_WAIT: Durability = { waitReplicas: 0, waitTimeoutMs: 0 };
+
 const SCRIPTS: Record<keyof TicketCommands, { numberOfKeys: number; lua: string }> = {
   ticketIssue: { numberOfKeys: 2, lua: ISSUE_SCRIPT },
   ticketConsume: { numberOfKeys: 2, lua: CONSUME_SCRIPT },
@@ -64,6 +72,7 @@ export class RedisTicketStore implements TicketStore {
   constructor(
     protected readonly redis: RedisClient,
     protected readonly prefix: string,
+    private readonly durability: Durability = NO_REPLICA_WAIT,
   ) {
     this.indexPrefix = `${prefix}user:{`;
     for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
@@ -89,31 +98,27 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async consume(ticketHash: string): Promise<ConsumeOutcome> {
-    const [accepted, value] = await this.run(() =>
-      this.commands.ticketConsume(
-        this.ticketKey(ticketHash),
-        this.tombKey(ticketHash),
-        this.indexPrefix,
-        this.indexSuffix,
-        ticketHash,
-        TOMBSTONE_GRACE_MS,
-      ),
-    );
+    const [accepted, value] = await this.replicated<Reply>('ticketConsume', [
+      this.ticketKey(ticketHash),
+      this.tombKey(ticketHash),
+      this.indexPrefix,
+      this.indexSuffix,
+      ticketHash,
+      TOMBSTONE_GRACE_MS,
+    ]);
     return accepted === 1 ? { accepted: true, record: JSON.parse(value!) as TicketRecord } : rejection(value);
   }
 
   async revoke(ticketHash: string, ownerId: string | null): Promise<boolean> {
-    const revoked = await this.run(() =>
-      this.commands.ticketRevoke(
-        this.ticketKey(ticketHash),
-        this.tombKey(ticketHash),
-        this.indexPrefix,
-        this.indexSuffix,
-        ticketHash,
-        TOMBSTONE_GRACE_MS,
-        ownerId ?? '',
-      ),
-    );
+    const revoked = await this.replicated<number>('ticketRevoke', [
+      this.ticketKey(ticketHash),
+      this.tombKey(ticketHash),
+      this.indexPrefix,
+      this.indexSuffix,
+      ticketHash,
+      TOMBSTONE_GRACE_MS,
+      ownerId ?? '',
+    ]);
     return revoked === 1;
   }
 
@@ -145,6 +150,31 @@ export class RedisTicketStore implements TicketStore {
 
   protected indexKey(userId: string): string {
     return this.indexPrefix + createHash('sha1').update(userId).digest('hex') + this.indexSuffix;
+  }
+
+  /**
+   * Runs a deleting script and, when replicas must acknowledge it, `WAIT` in the same pipeline
+   * (still one round trip). Without the acknowledgements the change could be lost in a
+   * failover and the ticket accepted again, so the request fails closed instead.
+   */
+  private async replicated<T>(command: 'ticketConsume' | 'ticketRevoke', args: Arg[]): Promise<T> {
+    const { waitReplicas, waitTimeoutMs } = this.durability;
+    if (waitReplicas === 0) {
+      return this.run(() => (this.commands[command] as (...all: Arg[]) => Promise<T>)(...args));
+    }
+    const results = await this.run(async () => {
+      const pipeline = this.redis.pipeline() as unknown as Record<string, (...all: Arg[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
+      pipeline[command](...args);
+      pipeline.wait(waitReplicas, waitTimeoutMs);
+      return pipeline.exec();
+    });
+    const [[scriptError, reply], [, acknowledged]] = results ?? [[new Error('pipeline discarded'), null], [null, 0]];
+    if (scriptError) throw new StoreUnavailableException(scriptError);
+    if (Number(acknowledged) < waitReplicas) {
+      this.logger.warn(`A ticket change was acknowledged by ${String(acknowledged)} of ${waitReplicas} replicas; failing closed`);
+      throw new StoreUnavailableException();
+    }
+    return reply as T;
   }
 
   protected async run<T>(command: () => Promise<T>): Promise<T> {

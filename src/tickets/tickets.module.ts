@@ -6,7 +6,7 @@ import type { AllConfig } from '../config';
 import { REDIS_CLIENT, RedisClient } from '../redis/redis.constants';
 import { MemoryTicketStore } from './memory-ticket.store';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
-import { RedisTicketStore } from './redis-ticket.store';
+import { RedisClusterTicketStore, RedisTicketStore } from './redis-ticket.store';
 import { SocketSessionsRegistry } from './socket-sessions.registry';
 import { StatusService } from './status.service';
 import { TicketCounters } from './ticket-counters';
@@ -33,7 +33,10 @@ import { TicketsService } from './tickets.service';
       provide: TICKET_STORE,
       inject: [ConfigService, REDIS_CLIENT],
       useFactory: (config: ConfigService<AllConfig, true>, redis: RedisClient | null): TicketStore => {
-        if (redis) return new RedisTicketStore(redis, config.get('redis.keyPrefix', { infer: true }));
+        const { mode, keyPrefix, waitReplicas, commandTimeoutMs } = config.get('redis', { infer: true });
+        if (redis && mode === 'cluster') return new RedisClusterTicketStore(redis, keyPrefix);
+        // WAIT must answer before the command timeout fires.
+        if (redis) return new RedisTicketStore(redis, keyPrefix, { waitReplicas, waitTimeoutMs: Math.max(10, commandTimeoutMs - 100) });
         new Logger(TicketsModule.name).warn('REDIS_URL is not set: tickets live in this process only (single instance, lost on restart)');
         return new MemoryTicketStore();
       },
