@@ -9,6 +9,8 @@ import { registerSecurityHeaders } from './common/security-headers';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
 import type { AllConfig } from './config';
 import { requestIdFor, TemplatedRequest } from './logging/pino-options';
+import { WsIoAdapter } from './ws-auth/ws-io.adapter';
+import { registerHttpMetrics } from './metrics/http-metrics.hook';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -33,6 +35,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   app.useGlobalPipes(new JsonBodyValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new WsIoAdapter(app));
 
   const corsOrigins = config.get('app.corsOrigins', { infer: true });
   if (corsOrigins.length > 0) {
@@ -46,6 +49,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  registerHttpMetrics(app);
 
   setupSwagger(app);
   return app;

@@ -6,11 +6,14 @@ import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
 import type { AllConfig } from './config';
 import { InvalidConfigError } from './config/env.validation';
+import { enableGracefulShutdown } from './lifecycle/enable-graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
     bufferLogs: true,
   });
+  // Before configureApp: SIGTERM/SIGINT drain and exit 0 rather than take Nest's default handling.
+  enableGracefulShutdown(app);
   configureApp(app);
   const config = app.get(ConfigService<AllConfig, true>);
   const { port, host } = config.get('app', { infer: true });

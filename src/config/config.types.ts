@@ -2,6 +2,7 @@ import type { AppConfig } from './app.config';
 import type { JwtConfig } from './jwt.config';
 import type { RedisConfig } from './redis.config';
 import type { TicketsConfig } from './tickets.config';
+import type { WsConfig } from './ws.config';
 
 /** Every config namespace, for `ConfigService<AllConfig, true>` typed access. */
 export interface AllConfig {
@@ -9,4 +10,5 @@ export interface AllConfig {
   jwt: JwtConfig;
   redis: RedisConfig;
   tickets: TicketsConfig;
+  ws: WsConfig;
 }

@@ -4,11 +4,13 @@ export * from './env.validation';
 export * from './jwt.config';
 export * from './redis.config';
 export * from './tickets.config';
+export * from './ws.config';
 
 import { appConfig } from './app.config';
 import { jwtConfig } from './jwt.config';
 import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
+import { wsConfig } from './ws.config';
 
 /** All namespaces, in the order they are validated at boot. */
-export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig];
+export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig, wsConfig];

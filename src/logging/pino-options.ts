@@ -28,9 +28,20 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** pino-std-serializers' shape of an error, as our `err` serializer receives it. */
+interface SerializedError {
+  type?: string;
+  message?: string;
+  stack?: string;
+  [key: string]: unknown;
+}
+
 /**
  * pino-http options; only safe fields are logged. The route is added when the response
  * finishes (pino-http binds `req` before routing, when the template is not yet known).
+ * Secrets are kept out three ways: serializers log no headers, URLs or bodies; `redact` blanks
+ * known secret-bearing keys wherever a caller logs them; and every string message and error
+ * text is scrubbed of anything shaped like a ticket or a JWT.
  */
 export function pinoHttpOptions(level: string): Options {
   const withRoute = (request: IncomingMessage, _response: ServerResponse, value: object) => ({
@@ -47,12 +58,47 @@ export function pinoHttpOptions(level: string): Options {
         remoteAddress: request.remoteAddress,
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      err: (error: SerializedError) => ({
+        ...error,
+        ...(typeof error.message === 'string' ? { message: scrubSecrets(error.message) } : {}),
+        ...(typeof error.stack === 'string' ? { stack: scrubSecrets(error.stack) } : {}),
+      }),
     },
     customSuccessObject: withRoute,
-    customErrorObject: (request, response, _error, value) => withRoute(request, response, value),
+    customErrorObject: (request, response, error, value) => {
+      // pino-http invents `Error('failed with status code 503')` for every 5xx; its stack says
+      // nothing the status does not, and it would turn each failing readiness probe into a trace.
+      if (error.message === `failed with status code ${response.statusCode}`) {
+        const { err: _synthetic, ...rest } = value as { err?: unknown };
+        return withRoute(request, response, rest);
+      }
+      return withRoute(request, response, value);
+    },
     redact: {
-      paths: ['req.headers', 'authorization', '*.authorization', 'token', '*.token', 'ticket', '*.ticket'],
+      paths: [
+        'req.headers',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        '*.headers.authorization',
+        'token',
+        '*.token',
+        'ticket',
+        '*.ticket',
+        'proof',
+        '*.proof',
+        'auth',
+        '*.auth',
+      ],
       censor: '[REDACTED]',
+    },
+    hooks: {
+      logMethod(args, method) {
+        for (let i = 0; i < args.length; i += 1) {
+          if (typeof args[i] === 'string') args[i] = scrubSecrets(args[i] as string);
+        }
+        method.apply(this, args);
+      },
     },
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',

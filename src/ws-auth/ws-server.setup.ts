@@ -1,0 +1,65 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Server, ServerOptions } from 'socket.io';
+import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
+import type { AllConfig } from '../config';
+import { selectSubprotocol } from './presented-credential';
+import { RedisPubSub } from './redis-pub-sub';
+import { handshakeMiddleware } from './ws-handshake.middleware';
+import { WsAuthService } from './ws-auth.service';
+
+/** Largest Socket.IO packet accepted; handshake credentials are a few KiB at most. */
+const MAX_PACKET_BYTES = 64 * 1024;
+/** How long a cross-instance request (fetchSockets) waits for the other instances. */
+const ADAPTER_REQUESTS_TIMEOUT_MS = 3_000;
+
+/** ws's server selecting the subprotocol itself, so a `bearer.<JWT>` offer is never echoed. */
+class SubprotocolSelectingServer extends WebSocketServer {
+  constructor(options: WebSocketServerOptions) {
+    super({ ...options, handleProtocols: selectSubprotocol });
+  }
+}
+
+/**
+ * Everything the Socket.IO server needs beyond Nest's defaults, applied by `WsIoAdapter`:
+ * options (path, CORS for long polling, packet size, subprotocol selection), the Redis adapter
+ * when Redis is configured, and the handshake middleware on every namespace, so a client that
+ * fails authentication never reaches `connection`. Closes the adapter's Redis connections.
+ */
+@Injectable()
+export class WsServerSetup implements OnApplicationShutdown {
+  private pubSub?: RedisPubSub;
+
+  constructor(
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly auth: WsAuthService,
+  ) {}
+
+  serverOptions(): Partial<ServerOptions> {
+    const allowedOrigins = this.config.get('ws.allowedOrigins', { infer: true });
+    return {
+      path: '/socket.io',
+      maxHttpBufferSize: MAX_PACKET_BYTES,
+      // Listed origins may send credentials (load-balancer stickiness cookies); with no list any
+      // origin may connect, as the handshake itself allows, but without credentials.
+      cors: allowedOrigins.length > 0 ? { origin: allowedOrigins, credentials: true } : { origin: true },
+      wsEngine: SubprotocolSelectingServer,
+    };
+  }
+
+  configure(server: Server): void {
+    const redis = this.config.get('redis', { infer: true });
+    if (redis.url) {
+      this.pubSub ??= new RedisPubSub(redis);
+      server.adapter(this.pubSub.adapter(redis.keyPrefix, ADAPTER_REQUESTS_TIMEOUT_MS));
+    }
+    const middleware = handshakeMiddleware(this.auth);
+    server.use(middleware);
+    // Namespaces created later (by other gateways) are guarded too, never open by accident.
+    server.on('new_namespace', (namespace) => namespace.use(middleware));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pubSub?.close();
+  }
+}
