@@ -5,18 +5,23 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { fastifyTrustProxy } from './common/client-address';
 import { registerSecurityHeaders } from './common/security-headers';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
-import type { AllConfig } from './config';
+import { AllConfig, appConfig } from './config';
 import { requestIdFor, TemplatedRequest } from './logging/pino-options';
 import { WsIoAdapter } from './ws-auth/ws-io.adapter';
 import { registerHttpMetrics } from './metrics/http-metrics.hook';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** The Fastify adapter every entry point uses: 16 KiB bodies, long enough path parameters. */
+/**
+ * The Fastify adapter every entry point uses: 16 KiB bodies, long enough path parameters, and
+ * `TRUST_PROXY` (read here because the adapter exists before the app and its ConfigService).
+ */
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
+    trustProxy: fastifyTrustProxy(appConfig().trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 4_096 },
     // nestjs-pino owns request logging; Fastify stays quiet.

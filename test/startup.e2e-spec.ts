@@ -9,6 +9,7 @@ describe('start-up with invalid configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ TRUST_PROXY: 'loopback,nope' }, 'TRUST_PROXY'],
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
     [{ TICKET_TTL_DEFAULT_SECONDS: '10' }, 'TICKET_TTL_DEFAULT_SECONDS'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],

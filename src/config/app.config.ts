@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { splitList, validateEnv } from './env.validation';
+import { parseTrustProxy, TrustProxy } from '../common/client-address';
+import { InvalidConfigError, splitList, validateEnv } from './env.validation';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +26,9 @@ class AppEnv {
 
   @IsOptional() @IsString() @MaxLength(64)
   INSTANCE_ID?: string;
+
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 }
 
 export interface AppConfig {
@@ -35,11 +39,15 @@ export interface AppConfig {
   logLevel: LogLevel;
   corsOrigins: string[];
   instanceId: string;
+  /** Which proxies' `X-Forwarded-For` to believe for client addresses (HTTP and handshakes). */
+  trustProxy: TrustProxy;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
   const env = validateEnv(AppEnv);
   const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (typeof trustProxy === 'string') throw new InvalidConfigError([trustProxy]);
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',
@@ -48,5 +56,6 @@ export const appConfig = registerAs('app', (): AppConfig => {
     logLevel: env.LOG_LEVEL,
     corsOrigins: splitList(env.CORS_ORIGINS),
     instanceId: env.INSTANCE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`,
+    trustProxy,
   };
 });

@@ -5,6 +5,7 @@ import { SERVER_SHUTDOWN_EVENT, ShutdownState } from '../lifecycle/shutdown-stat
 import { SocketSessions, SocketSessionsRegistry } from '../tickets/socket-sessions.registry';
 import { TicketsService } from '../tickets/tickets.service';
 import { CredentialVerifier, VerifiedIdentity } from './credential-verifier.service';
+import { HandshakeAddress } from './handshake-address';
 import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { credentialFromRefresh } from './presented-credential';
 import { AuthenticatedSocket, expiresAtIso, userRoom } from './socket-session';
@@ -53,6 +54,7 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
     private readonly tickets: TicketsService,
     private readonly verifier: CredentialVerifier,
     private readonly limiter: HandshakeRateLimiter,
+    private readonly addresses: HandshakeAddress,
     @Optional() private readonly shutdown?: ShutdownState,
   ) {}
 
@@ -79,7 +81,8 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
   async refresh(socket: AuthenticatedSocket, payload: unknown): Promise<RefreshReply> {
     const credential = credentialFromRefresh(payload);
     if (!credential) return refusal('AUTH_REQUIRED');
-    const { address, headers } = socket.handshake;
+    const { headers } = socket.handshake;
+    const address = this.addresses.of(socket.handshake);
     if (await this.limiter.isLimited(address)) return refusal('RATE_LIMITED');
     let identity: VerifiedIdentity;
     try {

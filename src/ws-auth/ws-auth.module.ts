@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { CredentialVerifier } from './credential-verifier.service';
 import { EchoGateway } from './echo.gateway';
+import { HandshakeAddress } from './handshake-address';
 import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { SocketSessionsService } from './socket-sessions.service';
 import { WsAuthGateway } from './ws-auth.gateway';
@@ -19,6 +20,7 @@ import { WsServerSetup } from './ws-server.setup';
   providers: [
     CredentialVerifier,
     HandshakeRateLimiter,
+    HandshakeAddress,
     WsAuthService,
     WsServerSetup,
     SocketSessionsService,

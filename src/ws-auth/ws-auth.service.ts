@@ -5,6 +5,7 @@ import { ShutdownState } from '../lifecycle/shutdown-state';
 import { MetricsService } from '../metrics/metrics.service';
 import type { PresentationContext } from '../tickets/tickets.service';
 import { CredentialVerifier, VerifiedIdentity } from './credential-verifier.service';
+import { HandshakeAddress } from './handshake-address';
 import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { credentialFor, HandshakeFields } from './presented-credential';
 import { WsAuthException } from './ws-auth.exception';
@@ -48,6 +49,7 @@ export class WsAuthService {
     config: ConfigService<AllConfig, true>,
     private readonly verifier: CredentialVerifier,
     private readonly limiter: HandshakeRateLimiter,
+    private readonly addresses: HandshakeAddress,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() private readonly shutdown?: ShutdownState,
   ) {
@@ -59,7 +61,7 @@ export class WsAuthService {
 
   /** Authenticates a handshake, or throws the `WsAuthException` to refuse it with. */
   async authenticate(handshake: Handshake): Promise<HandshakeIdentity> {
-    const { address } = handshake;
+    const address = this.addresses.of(handshake);
     // A draining instance sends clients elsewhere; retrying lands them on another instance.
     if (this.shutdown?.isShuttingDown) throw this.refused(new WsAuthException('AUTH_UNAVAILABLE', 'This instance is shutting down; reconnect'), address);
     if (await this.limiter.isLimited(address)) throw this.refused(new WsAuthException('RATE_LIMITED'), address);
