@@ -49,7 +49,7 @@ export class WsServerSetup implements OnApplicationShutdown {
 
   configure(server: Server): void {
     const redis = this.config.get('redis', { infer: true });
-    if (redis.url) {
+    if (redis.mode) {
       this.pubSub ??= new RedisPubSub(redis);
       server.adapter(this.pubSub.adapter(redis.keyPrefix, ADAPTER_REQUESTS_TIMEOUT_MS));
     }
