@@ -4,6 +4,7 @@ import request from 'supertest';
 import { RedisServer } from './support/redis-server';
 import { createTestApp, uniquePrefix } from './support/test-app';
 import { bearer, devToken } from './support/tokens';
+import { ConnectError, listen, SocketClients } from './support/ws-client';
 
 const GENERATE = '/api/v1/websocket/ticket';
 const VALIDATE = '/api/v1/websocket/ticket/validate';
@@ -12,6 +13,8 @@ const validator = devToken({ sub: 'svc', permissions: ['tickets:validate'] });
 describe('Redis faults under load', () => {
   let redis: RedisServer;
   let app: NestFastifyApplication;
+  let url: string;
+  const clients = new SocketClients({ transports: ['websocket'] });
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   const http = () => request(app.getHttpServer());
@@ -25,9 +28,12 @@ describe('Redis faults under load', () => {
       REDIS_KEY_PREFIX: uniquePrefix('faults'),
       TICKET_RATE_LIMIT_PER_MINUTE: '100000',
       TICKET_MAX_ACTIVE_PER_USER: '10000',
+      WS_FAILED_HANDSHAKES_PER_MINUTE: '100000',
     });
+    url = await listen(app);
   });
   afterAll(async () => {
+    clients.closeAll();
     await app.close();
     await redis.stop();
     process.off('unhandledRejection', onUnhandled);
@@ -58,10 +64,11 @@ describe('Redis faults under load', () => {
     await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
   });
 
-  it('survives Redis being killed and restarted mid-load: only 2xx/503, no ticket accepted twice, back within 10 s', async () => {
+  it('survives Redis being killed and restarted mid-load (REST and handshakes): only 2xx/503, no ticket accepted twice, back within 10 s', async () => {
     const statuses = new Map<number, number>();
     const acceptedTimes = new Map<string, number>();
     const issued: string[] = [];
+    const handshakes = new Map<string, number>();
     let running = true;
     let restartedAt = 0;
     let firstSuccessAfterRestart = 0;
@@ -78,10 +85,24 @@ describe('Redis faults under load', () => {
         if (generated.status === 201) issued.push(generated.body.ticket);
         const candidate = issued[Math.floor(Math.random() * issued.length)];
         if (!candidate) continue;
-        // Present tickets more than once on purpose: replays must never be accepted.
-        const validated = await http().post(VALIDATE).set(bearer(validator)).send({ ticket: candidate });
-        note(validated.status);
-        if (validated.status === 200 && validated.body.valid) acceptedTimes.set(candidate, (acceptedTimes.get(candidate) ?? 0) + 1);
+        // Present tickets more than once on purpose, over REST and in socket handshakes: a replay
+        // must never be accepted, whichever way it comes.
+        const accept = () => acceptedTimes.set(candidate, (acceptedTimes.get(candidate) ?? 0) + 1);
+        if (Math.random() < 0.5) {
+          const validated = await http().post(VALIDATE).set(bearer(validator)).send({ ticket: candidate });
+          note(validated.status);
+          if (validated.status === 200 && validated.body.valid) accept();
+        } else {
+          const outcome = await clients.connect(url, { auth: { ticket: candidate } }).then(
+            (socket) => {
+              socket.disconnect();
+              return 'connected';
+            },
+            (error: ConnectError) => error.message,
+          );
+          handshakes.set(outcome, (handshakes.get(outcome) ?? 0) + 1);
+          if (outcome === 'connected') accept();
+        }
       }
     };
 
@@ -102,6 +123,8 @@ describe('Redis faults under load', () => {
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 201, 503]));
     expect([...statuses.keys()].every((status) => [200, 201, 503].includes(status))).toBe(true);
     expect([...acceptedTimes.values()].every((times) => times === 1)).toBe(true);
+    expect(handshakes.get('connected')).toBeGreaterThan(0);
+    expect([...handshakes.keys()].every((outcome) => ['connected', 'TICKET_INVALID', 'AUTH_UNAVAILABLE'].includes(outcome))).toBe(true);
     expect(acceptedTimes.size).toBeGreaterThan(0);
     expect(unhandled).toEqual([]);
     await http().get('/health').expect(200);
