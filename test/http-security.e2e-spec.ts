@@ -29,6 +29,11 @@ describe('HTTP security headers and CORS', () => {
     for (const src of scripts) await http().get(new URL(src, 'http://x/docs').pathname).expect(200);
   });
 
+  it('refuses oversized headers before any route runs (431)', async () => {
+    const res = await http().get('/api/v1/websocket/ticket/status').set('x-filler', 'x'.repeat(20 * 1024));
+    expect(res.status).toBe(431);
+  });
+
   it('allows CORS for configured origins only', async () => {
     const allowed = await http()
       .options('/api/v1/websocket/ticket')
