@@ -9,7 +9,8 @@ import { fastifyTrustProxy } from './common/client-address';
 import { registerSecurityHeaders } from './common/security-headers';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
 import { AllConfig, appConfig } from './config';
-import { requestIdFor, TemplatedRequest } from './logging/pino-options';
+import { requestIdFor } from './logging/pino-options';
+import { registerRequestLogging } from './logging/request-logging.hook';
 import { WsIoAdapter } from './ws-auth/ws-io.adapter';
 import { registerHttpMetrics } from './metrics/http-metrics.hook';
 
@@ -50,10 +51,10 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
-    (request.raw as TemplatedRequest).routeTemplate = request.routeOptions.url;
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  registerRequestLogging(app);
   registerHttpMetrics(app);
 
   setupSwagger(app);

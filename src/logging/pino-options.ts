@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Options } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const SECRET_LIKE = /(tkt_[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*)/g;
-
-/** Set by an onRequest hook: the matched route's template, so paths with tickets are never logged. */
-export interface TemplatedRequest extends IncomingMessage {
-  routeTemplate?: string;
-}
 
 /** Removes anything shaped like a ticket or a JWT from a string bound for the logs. */
 export function scrubSecrets(text: string): string {
@@ -16,10 +11,9 @@ export function scrubSecrets(text: string): string {
 }
 
 /** The route a request is logged under: its template when matched, else its scrubbed path. */
-export function loggedRoute(request: TemplatedRequest): string {
-  if (request.routeTemplate) return request.routeTemplate;
-  const path = (request.url ?? '').split('?')[0];
-  return scrubSecrets(path).slice(0, 200);
+export function loggedRoute(template: string | undefined, url: string): string {
+  if (template) return template;
+  return scrubSecrets(url.split('?')[0]).slice(0, 200);
 }
 
 /** The request id: the caller's `X-Request-Id` when it is short and plain, else a new UUID. */
@@ -37,46 +31,28 @@ interface SerializedError {
 }
 
 /**
- * pino-http options; only safe fields are logged. The route is added when the response
- * finishes (pino-http binds `req` before routing, when the template is not yet known).
- * Secrets are kept out three ways: serializers log no headers, URLs or bodies; `redact` blanks
- * known secret-bearing keys wherever a caller logs them; and every string message and error
- * text is scrubbed of anything shaped like a ticket or a JWT.
+ * Options of the application's pino logger (nestjs-pino builds it through pino-http). Request
+ * lines are written by `registerRequestLogging`, not by pino-http's middleware. Secrets are
+ * kept out three ways: request lines carry no headers, URLs or bodies; `redact` blanks known
+ * secret-bearing keys wherever a caller logs them; and every string message and error text is
+ * scrubbed of anything shaped like a ticket or a JWT.
  */
 export function pinoHttpOptions(level: string): Options {
-  const withRoute = (request: IncomingMessage, _response: ServerResponse, value: object) => ({
-    ...value,
-    route: loggedRoute(request as TemplatedRequest),
-  });
   return {
     level,
-    genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id?: string }).id ?? requestIdFor(request),
     serializers: {
-      req: (request: { id: unknown; method: string; remoteAddress?: string }) => ({
-        id: request.id,
-        method: request.method,
-        remoteAddress: request.remoteAddress,
-      }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      // Request lines pass plain { id, method, remoteAddress } / { statusCode } objects. pino-http
+      // wraps these serializers to expect Node's request and response, keeping ours as `raw`.
+      req: (request: { raw?: object }) => request.raw ?? request,
+      res: (response: { raw?: object }) => response.raw ?? response,
       err: (error: SerializedError) => ({
         ...error,
         ...(typeof error.message === 'string' ? { message: scrubSecrets(error.message) } : {}),
         ...(typeof error.stack === 'string' ? { stack: scrubSecrets(error.stack) } : {}),
       }),
     },
-    customSuccessObject: withRoute,
-    customErrorObject: (request, response, error, value) => {
-      // pino-http invents `Error('failed with status code 503')` for every 5xx; its stack says
-      // nothing the status does not, and it would turn each failing readiness probe into a trace.
-      if (error.message === `failed with status code ${response.statusCode}`) {
-        const { err: _synthetic, ...rest } = value as { err?: unknown };
-        return withRoute(request, response, rest);
-      }
-      return withRoute(request, response, value);
-    },
     redact: {
       paths: [
-        'req.headers',
         'authorization',
         '*.authorization',
         'headers.authorization',
@@ -100,7 +76,5 @@ export function pinoHttpOptions(level: string): Options {
         method.apply(this, args);
       },
     },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
   };
 }

@@ -36,8 +36,8 @@ export class TicketsController {
   @ApiOperation({ summary: 'Generate a single-use ticket for opening a socket' })
   @ApiResponse({ status: 201, type: IssuedTicketDto })
   @ApiErrorResponses(400, 401, 403, 413, 429, 503)
-  generate(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateTicketDto): Promise<IssuedTicketDto> {
-    return this.tickets.issue(user, body);
+  generate(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateTicketDto, @Req() request: FastifyRequest): Promise<IssuedTicketDto> {
+    return this.tickets.issue(user, body, { requestId: request.id });
   }
 
   @Post('api/v1/websocket/ticket/validate')
@@ -52,7 +52,7 @@ export class TicketsController {
   @ApiOkResponse({ type: ValidatedTicketDto })
   @ApiErrorResponses(400, 401, 403, 413, 503)
   async validate(@Body() body: TicketBodyDto, @Req() request: FastifyRequest): Promise<ValidatedTicketDto> {
-    const context = { via: 'validate' as const, address: request.ip, userAgent: request.headers['user-agent'] };
+    const context = { via: 'validate' as const, address: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
     const outcome = await this.tickets.redeem(body.ticket, context);
     if (!outcome.accepted) return { valid: false };
     const { record } = outcome;
@@ -79,8 +79,8 @@ export class TicketsController {
   @ApiOperation({ summary: `Revoke one ticket (its owner, or ${ADMIN_PERMISSION})` })
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiErrorResponses(400, 401, 404, 413, 503)
-  async revoke(@CurrentUser() user: AuthenticatedUser, @Body() body: TicketBodyDto): Promise<void> {
-    await this.tickets.revoke(body.ticket, user, user.permissions.includes(ADMIN_PERMISSION));
+  async revoke(@CurrentUser() user: AuthenticatedUser, @Body() body: TicketBodyDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.tickets.revoke(body.ticket, user, user.permissions.includes(ADMIN_PERMISSION), { requestId: request.id });
   }
 
   @Delete('api/v1/websocket/ticket/:ticket')
@@ -91,8 +91,8 @@ export class TicketsController {
   @ApiParam({ name: 'ticket', description: 'The ticket to revoke' })
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiErrorResponses(401, 404, 503)
-  async revokeByPath(@CurrentUser() user: AuthenticatedUser, @Param('ticket') ticket: string): Promise<void> {
-    await this.tickets.revoke(ticket, user, user.permissions.includes(ADMIN_PERMISSION));
+  async revokeByPath(@CurrentUser() user: AuthenticatedUser, @Param('ticket') ticket: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.tickets.revoke(ticket, user, user.permissions.includes(ADMIN_PERMISSION), { requestId: request.id });
   }
 
   @Delete('api/v1/websocket/tickets')
@@ -101,12 +101,16 @@ export class TicketsController {
   @ApiOperation({ summary: "Revoke every unconsumed ticket of the caller (or, with tickets:admin, of ?userId)" })
   @ApiOkResponse({ type: RevokeAllResultDto })
   @ApiErrorResponses(400, 401, 403, 503)
-  async revokeAll(@CurrentUser() user: AuthenticatedUser, @Query() query: RevokeAllQueryDto): Promise<RevokeAllResultDto> {
+  async revokeAll(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: RevokeAllQueryDto,
+    @Req() request: FastifyRequest,
+  ): Promise<RevokeAllResultDto> {
     const target = query.userId ?? user.userId;
     if (target !== user.userId && !user.permissions.includes(ADMIN_PERMISSION)) {
       throw new ForbiddenException(`Missing permission: ${ADMIN_PERMISSION} (needed to revoke another user's tickets)`);
     }
-    const revoked = await this.tickets.revokeAllForUser(target, user.userId);
+    const revoked = await this.tickets.revokeAllForUser(target, user.userId, { requestId: request.id });
     const disconnected = query.disconnect
       ? await this.sockets.disconnectUser(target, query.reason ?? 'revoked')
       : 0;

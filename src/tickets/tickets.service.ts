@@ -17,11 +17,16 @@ import { TicketCounters } from './ticket-counters';
 import { RejectReason, TICKET_STORE, TicketRecord, TicketStore } from './ticket-store.interface';
 
 /** Extra facts about who presents a ticket, for operators' logs. */
-export interface PresentationContext {
+export interface PresentationContext extends AuditContext {
   address?: string;
   userAgent?: string;
   /** Where the ticket was presented: `validate` (REST) or `handshake` (socket). */
   via: 'validate' | 'handshake';
+}
+
+/** Correlates audit lines with the HTTP request that caused them (its `X-Request-Id`). */
+export interface AuditContext {
+  requestId?: string;
 }
 
 export type RedeemOutcome =
@@ -29,7 +34,7 @@ export type RedeemOutcome =
   | { accepted: false; reason: RejectReason | 'malformed' };
 
 /** Options of `issue` beyond the request body, used by the socket layer for resume tickets. */
-export interface IssueOptions {
+export interface IssueOptions extends AuditContext {
   /** Caps the lifetime below the configured default (resume tickets). */
   maxTtlSeconds?: number;
   sessionId?: string;
@@ -77,7 +82,7 @@ export class TicketsService {
       throw new TooManyActiveTicketsException(this.config.maxActivePerUser, outcome.retryAfterSeconds);
     }
     this.counters.recordIssued();
-    this.logger.log({ event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) });
+    this.logger.log(audit(options, { event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) }));
     return {
       ticket,
       expiresAt: new Date(record.expiresAt).toISOString(),
@@ -97,30 +102,30 @@ export class TicketsService {
     const outcome = await this.store.consume(ticketHash);
     if (!outcome.accepted) return this.refuse(outcome.reason, ticketHash, context, outcome.userId);
     this.counters.recordConsumed();
-    this.logger.log({ event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via });
+    this.logger.log(audit(context, { event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via }));
     return { accepted: true, record: outcome.record, ticketHash };
   }
 
   /** Counts and logs a refusal that happened after the store accepted the ticket (e.g. a bad proof). */
   recordLateRefusal(reason: RejectReason, ticketHash: string, context: PresentationContext): void {
     this.counters.recordRejected(reason);
-    this.logger.warn({ event: 'ticket.refused', reason, ticketRef: ticketRef(ticketHash), via: context.via, address: context.address });
+    this.logger.warn(audit(context, { event: 'ticket.refused', reason, ticketRef: ticketRef(ticketHash), via: context.via, address: context.address }));
   }
 
   /** Revokes one ticket of `caller` (or anyone's, for admins); 404 tells nothing about why. */
-  async revoke(ticket: string, caller: AuthenticatedUser, isAdmin: boolean): Promise<void> {
+  async revoke(ticket: string, caller: AuthenticatedUser, isAdmin: boolean, context: AuditContext = {}): Promise<void> {
     if (!isWellFormedTicket(ticket)) throw new TicketNotFoundException();
     const ticketHash = hashTicket(ticket);
     const revoked = await this.store.revoke(ticketHash, isAdmin ? null : caller.userId);
     if (!revoked) throw new TicketNotFoundException();
     this.counters.recordRevoked(1);
-    this.logger.log({ event: 'ticket.revoked', by: caller.userId, ticketRef: ticketRef(ticketHash) });
+    this.logger.log(audit(context, { event: 'ticket.revoked', by: caller.userId, ticketRef: ticketRef(ticketHash) }));
   }
 
-  async revokeAllForUser(userId: string, by: string): Promise<number> {
+  async revokeAllForUser(userId: string, by: string, context: AuditContext = {}): Promise<number> {
     const revoked = await this.store.revokeAllForUser(userId);
     this.counters.recordRevoked(revoked);
-    this.logger.log({ event: 'tickets.revoked_all', userId, by, revoked });
+    this.logger.log(audit(context, { event: 'tickets.revoked_all', userId, by, revoked }));
     return revoked;
   }
 
@@ -140,13 +145,13 @@ export class TicketsService {
     userId?: string,
   ): RedeemOutcome {
     this.counters.recordRejected(reason);
-    const entry = {
+    const entry = audit(context, {
       event: 'ticket.refused',
       reason,
       via: context.via,
       ...(ticketHash ? { ticketRef: ticketRef(ticketHash) } : {}),
       ...(userId ? { userId } : {}),
-    };
+    });
     if (reason === 'replayed') {
       this.logger.warn({ ...entry, address: context.address, userAgent: context.userAgent?.slice(0, 256) }, 'Replay of a consumed ticket');
     } else {
@@ -154,6 +159,11 @@ export class TicketsService {
     }
     return { accepted: false, reason };
   }
+}
+
+/** An audit line, with the request id of the HTTP request behind it when there is one. */
+function audit<T extends object>(context: AuditContext, entry: T): T & { req?: { id: string } } {
+  return context.requestId ? { ...entry, req: { id: context.requestId } } : entry;
 }
 
 function pickPublicJwk(jwk: JsonWebKey): JsonWebKey {
