@@ -24,6 +24,7 @@ interface Tombstone {
 /** A hard bound on live tickets held in memory; beyond it issuing fails as if the store were full. */
 const MAX_ENTRIES = 1_000_000;
 const SWEEP_INTERVAL_MS = 5_000;
+const RATE_WINDOW_MS = 60_000;
 
 /**
  * Single-instance store for development and tests. JavaScript runs each method's body without
@@ -36,6 +37,8 @@ export class MemoryTicketStore implements TicketStore, OnModuleDestroy {
   private readonly tickets = new Map<string, Entry>();
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** Per-user generation counts in fixed one-minute windows. */
+  private readonly rateWindows = new Map<string, { hits: number; resetAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -43,7 +46,13 @@ export class MemoryTicketStore implements TicketStore, OnModuleDestroy {
     this.sweeper.unref();
   }
 
-  async issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome> {
+  async issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute = 0): Promise<IssueOutcome> {
+    if (perMinute > 0) {
+      const window = this.countGeneration(record.userId);
+      if (window.hits > perMinute) {
+        return { issued: false, reason: 'rate_limited', retryAfterSeconds: secondsUntil(window.resetAt, this.now()) };
+      }
+    }
     const active = this.activeHashes(record.userId);
     if (active.length >= maxActive) {
       const soonest = Math.min(...active.map((hash) => this.tickets.get(hash)!.expiresAt));
@@ -93,6 +102,17 @@ export class MemoryTicketStore implements TicketStore, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
+  private countGeneration(userId: string): { hits: number; resetAt: number } {
+    const now = this.now();
+    let window = this.rateWindows.get(userId);
+    if (!window || window.resetAt <= now) {
+      window = { hits: 0, resetAt: now + RATE_WINDOW_MS };
+      this.rateWindows.set(userId, window);
+    }
+    window.hits += 1;
+    return window;
+  }
+
   private live(ticketHash: string): Entry | undefined {
     const entry = this.tickets.get(ticketHash);
     if (entry && entry.expiresAt <= this.now()) {
@@ -138,6 +158,9 @@ export class MemoryTicketStore implements TicketStore, OnModuleDestroy {
     }
     for (const [hash, tombstone] of this.tombstones) {
       if (tombstone.expiresAt <= now) this.tombstones.delete(hash);
+    }
+    for (const [userId, window] of this.rateWindows) {
+      if (window.resetAt <= now) this.rateWindows.delete(userId);
     }
   }
 }

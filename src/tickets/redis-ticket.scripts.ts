@@ -3,7 +3,9 @@
  *
  * Keys: a ticket is a hash at `<p>ticket:{<sha256>}` with fields `u` (user id) and `r` (record
  * JSON); its tombstone is `<p>tomb:{<sha256>}` (same hash tag, so same cluster slot); a user's
- * index is a sorted set at `<p>user:{<sha1(userId)>}:tickets` scoring ticket hashes by expiry (ms).
+ * index is a sorted set at `<p>user:{<sha1(userId)>}:tickets` scoring ticket hashes by expiry (ms),
+ * and the user's generation counter for the current minute is `<p>user:{<sha1(userId)>}:rate`
+ * (same hash tag as the index, so the two share a slot).
  *
  * On a single node (standalone or Sentinel) every operation is ONE script touching both the
  * ticket and the index: one round trip. In Cluster mode the ticket and the index live in
@@ -12,6 +14,18 @@
  *
  * The scripts are assembled from the fragments below so the two modes share their logic.
  */
+
+/**
+ * Counts one generation in the user's fixed one-minute window; replies {-2, msLeftInWindow} past
+ * the limit. A limit of 0 means none.
+ */
+const COUNT_RATE = (rate: string, limit: string, windowMs: string) => `
+if tonumber(${limit}) > 0 then
+  local hits = redis.call('INCR', ${rate})
+  if hits == 1 then redis.call('PEXPIRE', ${rate}, ${windowMs}) end
+  if hits > tonumber(${limit}) then return {-2, redis.call('PTTL', ${rate})} end
+end
+`;
 
 /** Prunes expired entries from the index; replies {0, soonestExpiry} when the cap is reached. */
 const RESERVE = (index: string, nowMs: string, maxActive: string, expiresAtMs: string, hash: string) => `
@@ -60,8 +74,8 @@ const INDEX_OF = (userIdExpr: string) => `ARGV[1] .. redis.sha1hex(${userIdExpr}
 
 // ---- single node: one script per operation ----
 
-/** KEYS: ticket, index. ARGV: userId, record, ttlSeconds, nowMs, expiresAtMs, maxActive, ticketHash. */
-export const ISSUE_SCRIPT = `${RESERVE('KEYS[2]', 'ARGV[4]', 'ARGV[6]', 'ARGV[5]', 'ARGV[7]')}
+/** KEYS: ticket, index, rate. ARGV: userId, record, ttlSeconds, nowMs, expiresAtMs, maxActive, ticketHash, ratePerMinute, windowMs. */
+export const ISSUE_SCRIPT = `${COUNT_RATE('KEYS[3]', 'ARGV[8]', 'ARGV[9]')}${RESERVE('KEYS[2]', 'ARGV[4]', 'ARGV[6]', 'ARGV[5]', 'ARGV[7]')}
 ${STORE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]')}
 return {1}
 `;
@@ -100,8 +114,8 @@ return revoked
 
 // ---- cluster: one script per slot ----
 
-/** KEYS: index. ARGV: nowMs, maxActive, expiresAtMs, ticketHash. */
-export const CLUSTER_RESERVE_SCRIPT = `${RESERVE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')}
+/** KEYS: index, rate. ARGV: nowMs, maxActive, expiresAtMs, ticketHash, ratePerMinute, windowMs. */
+export const CLUSTER_RESERVE_SCRIPT = `${COUNT_RATE('KEYS[2]', 'ARGV[5]', 'ARGV[6]')}${RESERVE('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')}
 return {1}
 `;
 

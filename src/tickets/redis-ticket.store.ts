@@ -27,11 +27,11 @@ type Arg = string | number;
 type Reply = [number, string?, string?];
 
 interface TicketCommands {
-  ticketIssue(ticket: string, index: string, ...args: Arg[]): Promise<Reply>;
+  ticketIssue(ticket: string, index: string, rate: string, ...args: Arg[]): Promise<Reply>;
   ticketConsume(ticket: string, tomb: string, ...args: Arg[]): Promise<Reply>;
   ticketRevoke(ticket: string, tomb: string, ...args: Arg[]): Promise<number>;
   ticketRevokeAll(index: string, ...args: Arg[]): Promise<number>;
-  ticketReserve(index: string, ...args: Arg[]): Promise<Reply>;
+  ticketReserve(index: string, rate: string, ...args: Arg[]): Promise<Reply>;
   ticketStore(ticket: string, ...args: Arg[]): Promise<Reply>;
   ticketTake(ticket: string, tomb: string, ...args: Arg[]): Promise<Reply>;
   ticketRevokeOne(ticket: string, tomb: string, ...args: Arg[]): Promise<string | number>;
@@ -43,14 +43,18 @@ export interface Durability {
   waitTimeoutMs: number;
 }
 
+/** Generation is limited per user in fixed one-minute windows. */
+const RATE_WINDOW_MS = 60_000;
+const RATE_SUFFIX = '}:rate';
+
 const NO_REPLICA_WAIT: Durability = { waitReplicas: 0, waitTimeoutMs: 0 };
 
 const SCRIPTS: Record<keyof TicketCommands, { numberOfKeys: number; lua: string }> = {
-  ticketIssue: { numberOfKeys: 2, lua: ISSUE_SCRIPT },
+  ticketIssue: { numberOfKeys: 3, lua: ISSUE_SCRIPT },
   ticketConsume: { numberOfKeys: 2, lua: CONSUME_SCRIPT },
   ticketRevoke: { numberOfKeys: 2, lua: REVOKE_SCRIPT },
   ticketRevokeAll: { numberOfKeys: 1, lua: REVOKE_ALL_SCRIPT },
-  ticketReserve: { numberOfKeys: 1, lua: CLUSTER_RESERVE_SCRIPT },
+  ticketReserve: { numberOfKeys: 2, lua: CLUSTER_RESERVE_SCRIPT },
   ticketStore: { numberOfKeys: 1, lua: CLUSTER_STORE_SCRIPT },
   ticketTake: { numberOfKeys: 2, lua: CLUSTER_TAKE_SCRIPT },
   ticketRevokeOne: { numberOfKeys: 2, lua: CLUSTER_REVOKE_SCRIPT },
@@ -79,12 +83,14 @@ export class RedisTicketStore implements TicketStore {
     this.commands = redis as unknown as TicketCommands;
   }
 
-  async issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome> {
+  async issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute = 0): Promise<IssueOutcome> {
     const now = Date.now();
+    const userTag = this.userTag(record.userId);
     const reply = await this.run(() =>
       this.commands.ticketIssue(
         this.ticketKey(ticketHash),
-        this.indexKey(record.userId),
+        userTag + this.indexSuffix,
+        userTag + RATE_SUFFIX,
         record.userId,
         JSON.stringify(record),
         ttlSecondsOf(record, now),
@@ -92,6 +98,8 @@ export class RedisTicketStore implements TicketStore {
         record.expiresAt,
         maxActive,
         ticketHash,
+        perMinute,
+        RATE_WINDOW_MS,
       ),
     );
     return issueOutcome(reply, now);
@@ -149,7 +157,12 @@ export class RedisTicketStore implements TicketStore {
   }
 
   protected indexKey(userId: string): string {
-    return this.indexPrefix + createHash('sha1').update(userId).digest('hex') + this.indexSuffix;
+    return this.userTag(userId) + this.indexSuffix;
+  }
+
+  /** `<p>user:{<sha1(userId)>` — the start of every per-user key, hash tag included. */
+  protected userTag(userId: string): string {
+    return this.indexPrefix + createHash('sha1').update(userId).digest('hex');
   }
 
   /**
@@ -198,10 +211,13 @@ export class RedisTicketStore implements TicketStore {
  *   ticket-slot step, and index entries are pruned by expiry on every issue anyway.
  */
 export class RedisClusterTicketStore extends RedisTicketStore {
-  override async issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome> {
+  override async issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute = 0): Promise<IssueOutcome> {
     const now = Date.now();
-    const index = this.indexKey(record.userId);
-    const reserved = await this.run(() => this.commands.ticketReserve(index, now, maxActive, record.expiresAt, ticketHash));
+    const userTag = this.userTag(record.userId);
+    const index = userTag + this.indexSuffix;
+    const reserved = await this.run(() =>
+      this.commands.ticketReserve(index, userTag + RATE_SUFFIX, now, maxActive, record.expiresAt, ticketHash, perMinute, RATE_WINDOW_MS),
+    );
     if (reserved[0] !== 1) return issueOutcome(reserved, now);
     try {
       const stored = await this.run(() =>
@@ -260,9 +276,11 @@ function ttlSecondsOf(record: TicketRecord, now: number): number {
   return Math.max(1, Math.round((record.expiresAt - now) / 1000));
 }
 
-function issueOutcome([status, soonest]: Reply, now: number): IssueOutcome {
+function issueOutcome([status, detail]: Reply, now: number): IssueOutcome {
   if (status === 1) return { issued: true };
   if (status === -1) throw new StoreUnavailableException(new Error('ticket hash collision'));
+  if (status === -2) return { issued: false, reason: 'rate_limited', retryAfterSeconds: Math.max(1, Math.ceil(Number(detail) / 1000)) };
+  const soonest = detail;
   const retryAfterSeconds = Math.max(1, Math.ceil((Number(soonest) - now) / 1000));
   return { issued: false, reason: 'too_many_active', retryAfterSeconds };
 }

@@ -23,7 +23,7 @@ export type RejectReason = 'replayed' | 'revoked' | 'unknown_or_expired' | 'unbo
 
 export type IssueOutcome =
   | { issued: true }
-  | { issued: false; reason: 'too_many_active'; retryAfterSeconds: number };
+  | { issued: false; reason: 'too_many_active' | 'rate_limited'; retryAfterSeconds: number };
 
 export type ConsumeOutcome =
   | { accepted: true; record: TicketRecord }
@@ -36,8 +36,12 @@ export type ConsumeOutcome =
  */
 export interface TicketStore {
   readonly kind: 'redis' | 'memory';
-  /** Stores a ticket unless the user already holds `maxActive` unconsumed ones. */
-  issue(ticketHash: string, record: TicketRecord, maxActive: number): Promise<IssueOutcome>;
+  /**
+   * Stores a ticket unless the user already holds `maxActive` unconsumed ones or has generated
+   * `perMinute` tickets in the current one-minute window (0 or omitted: no rate limit). Counting
+   * and storing are one atomic step, so the limit holds across instances at no extra round trip.
+   */
+  issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute?: number): Promise<IssueOutcome>;
   /** Atomically reads and deletes a ticket, leaving a tombstone. */
   consume(ticketHash: string): Promise<ConsumeOutcome>;
   /** Deletes a ticket if it exists and, unless `ownerId` is null (admin), belongs to `ownerId`. */

@@ -15,7 +15,6 @@ import { TicketBodyDto } from './dto/ticket-body.dto';
 import { IssuedTicketDto, RevokeAllResultDto, ValidatedTicketDto } from './dto/ticket-responses.dto';
 import { SocketSessionsRegistry } from './socket-sessions.registry';
 import { StatusService } from './status.service';
-import { TicketRateLimitGuard } from './ticket-rate-limit.guard';
 import { TicketsService } from './tickets.service';
 
 export const ADMIN_PERMISSION = 'tickets:admin';
@@ -31,7 +30,7 @@ export class TicketsController {
   ) {}
 
   @Post(['api/v1/websocket/ticket', 'api/v1/auth/generate-ticket', 'auth/generate-ticket'])
-  @UseGuards(JwtAuthGuard, TicketRateLimitGuard)
+  @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Generate a single-use ticket for opening a socket' })
   @ApiResponse({ status: 201, type: IssuedTicketDto })

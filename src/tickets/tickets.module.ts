@@ -1,32 +1,23 @@
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '../auth/auth.module';
 import type { AllConfig } from '../config';
 import { REDIS_CLIENT, RedisClient } from '../redis/redis.constants';
 import { MemoryTicketStore } from './memory-ticket.store';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { RedisClusterTicketStore, RedisTicketStore } from './redis-ticket.store';
 import { SocketSessionsRegistry } from './socket-sessions.registry';
 import { StatusService } from './status.service';
 import { TicketCounters } from './ticket-counters';
 import { TICKET_STORE, TicketStore } from './ticket-store.interface';
-import { TicketRateLimitGuard } from './ticket-rate-limit.guard';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
 
-/** Tickets: the store (Redis or memory, by config), the service, the REST API and its rate limit. */
+/**
+ * Tickets: the store (Redis or memory, by config), the service and the REST API. The per-user
+ * generation limit is counted by the store in the same atomic step that issues the ticket.
+ */
 @Module({
-  imports: [
-    AuthModule,
-    ThrottlerModule.forRootAsync({
-      inject: [ConfigService, REDIS_CLIENT],
-      useFactory: (config: ConfigService<AllConfig, true>, redis: RedisClient | null) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.get('tickets.rateLimitPerMinute', { infer: true }) }],
-        ...(redis ? { storage: new RedisThrottlerStorage(redis, config.get('redis.keyPrefix', { infer: true })) } : {}),
-      }),
-    }),
-  ],
+  imports: [AuthModule],
   controllers: [TicketsController],
   providers: [
     {
@@ -45,7 +36,6 @@ import { TicketsService } from './tickets.service';
     TicketCounters,
     SocketSessionsRegistry,
     StatusService,
-    TicketRateLimitGuard,
   ],
   exports: [TICKET_STORE, TicketsService, TicketCounters, SocketSessionsRegistry],
 })

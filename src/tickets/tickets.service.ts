@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { missingPermissions } from '../auth/permissions.decorator';
 import {
   ForbiddenException,
+  RateLimitedException,
   TicketNotFoundException,
   TooManyActiveTicketsException,
   ValidationFailedException,
@@ -77,10 +78,12 @@ export class TicketsService {
       ...(request.publicKey ? { publicKey: pickPublicJwk(request.publicKey) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
     };
-    const outcome = await this.store.issue(ticketHash, record, this.config.maxActivePerUser);
-    if (!outcome.issued) {
-      throw new TooManyActiveTicketsException(this.config.maxActivePerUser, outcome.retryAfterSeconds);
+    const { maxActivePerUser, rateLimitPerMinute } = this.config;
+    const outcome = await this.store.issue(ticketHash, record, maxActivePerUser, rateLimitPerMinute);
+    if (!outcome.issued && outcome.reason === 'rate_limited') {
+      throw new RateLimitedException(`At most ${rateLimitPerMinute} tickets may be generated per minute`, outcome.retryAfterSeconds);
     }
+    if (!outcome.issued) throw new TooManyActiveTicketsException(maxActivePerUser, outcome.retryAfterSeconds);
     this.counters.recordIssued();
     this.logger.log(audit(options, { event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) }));
     return {

@@ -72,6 +72,21 @@ export function describeTicketStoreContract(name: string, create: () => Promise<
       expect(await store.issue(newHash(), record(nextUser()), 3)).toEqual({ issued: true });
     });
 
+    it('limits generation per user per minute, stores nothing past the limit, and says when to retry', async () => {
+      const userId = nextUser();
+      for (let i = 0; i < 3; i++) expect(await store.issue(newHash(), record(userId), 20, 3)).toEqual({ issued: true });
+      const hash = newHash();
+      const refused = await store.issue(hash, record(userId), 20, 3);
+      expect(refused).toMatchObject({ issued: false, reason: 'rate_limited' });
+      if (!refused.issued) {
+        expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+      }
+      expect(await store.consume(hash)).toEqual({ accepted: false, reason: 'unknown_or_expired' });
+      expect(await store.issue(newHash(), record(nextUser()), 20, 3)).toEqual({ issued: true });
+      expect(await store.issue(newHash(), record(userId), 20)).toEqual({ issued: true });
+    });
+
     it('does not count expired tickets against the cap', async () => {
       const userId = nextUser();
       await store.issue(newHash(), record(userId, 1_000), 1);
