@@ -266,6 +266,12 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       const publicKey = await subtle.exportKey('jwk', keys.publicKey);
       const { token } = newUser();
       const { ticket } = (await generate(token, { publicKey }).expect(201)).body;
+      const before = (await http().get(STATUS).expect(200)).body.counters;
+      expect((await validate(ticket).expect(200)).body).toEqual({ valid: false });
+      const after = (await http().get(STATUS).expect(200)).body.counters;
+      // Refused (unbound_proof), not consumed — and burnt all the same.
+      expect(after.consumed).toBe(before.consumed);
+      expect(after.rejected).toBe(before.rejected + 1);
       expect((await validate(ticket).expect(200)).body).toEqual({ valid: false });
     });
   });

@@ -52,14 +52,10 @@ export class TicketsController {
   @ApiErrorResponses(400, 401, 403, 413, 503)
   async validate(@Body() body: TicketBodyDto, @Req() request: FastifyRequest): Promise<ValidatedTicketDto> {
     const context = { via: 'validate' as const, address: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
-    const outcome = await this.tickets.redeem(body.ticket, context);
+    // A sender-constrained ticket is only redeemable with a proof of possession (socket handshake).
+    const outcome = await this.tickets.redeem(body.ticket, context, (record) => (record.publicKey ? 'unbound_proof' : undefined));
     if (!outcome.accepted) return { valid: false };
     const { record } = outcome;
-    if (record.publicKey) {
-      // A sender-constrained ticket is only redeemable with a proof of possession (socket handshake).
-      this.tickets.recordLateRefusal('unbound_proof', outcome.ticketHash, context);
-      return { valid: false };
-    }
     return {
       valid: true,
       userId: record.userId,

@@ -30,6 +30,9 @@ export interface AuditContext {
   requestId?: string;
 }
 
+/** A last check of a ticket the store accepted; returns why to refuse it, or nothing. */
+export type TicketVetting = (record: TicketRecord) => RejectReason | undefined;
+
 export type RedeemOutcome =
   | { accepted: true; record: TicketRecord; ticketHash: string }
   | { accepted: false; reason: RejectReason | 'malformed' };
@@ -97,22 +100,19 @@ export class TicketsService {
 
   /**
    * Consumes a ticket: accepted at most once, whatever the concurrency. A malformed string is
-   * refused before any store lookup.
+   * refused before any store lookup. `vet` may still refuse a ticket the store gave up (a missing
+   * proof of possession, say): it stays consumed, and counts as refused, not as consumed.
    */
-  async redeem(ticket: unknown, context: PresentationContext): Promise<RedeemOutcome> {
+  async redeem(ticket: unknown, context: PresentationContext, vet?: TicketVetting): Promise<RedeemOutcome> {
     if (!isWellFormedTicket(ticket)) return this.refuse('malformed', undefined, context);
     const ticketHash = hashTicket(ticket);
     const outcome = await this.store.consume(ticketHash);
     if (!outcome.accepted) return this.refuse(outcome.reason, ticketHash, context, outcome.userId);
+    const objection = vet?.(outcome.record);
+    if (objection) return this.refuse(objection, ticketHash, context, outcome.record.userId);
     this.counters.recordConsumed();
     this.logger.log(audit(context, { event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via }));
     return { accepted: true, record: outcome.record, ticketHash };
-  }
-
-  /** Counts and logs a refusal that happened after the store accepted the ticket (e.g. a bad proof). */
-  recordLateRefusal(reason: RejectReason, ticketHash: string, context: PresentationContext): void {
-    this.counters.recordRejected(reason);
-    this.logger.warn(audit(context, { event: 'ticket.refused', reason, ticketRef: ticketRef(ticketHash), via: context.via, address: context.address }));
   }
 
   /** Revokes one ticket of `caller` (or anyone's, for admins); 404 tells nothing about why. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JsonWebKey } from 'node:crypto';
 import { JwtVerifier, toRejection } from '../auth/jwt-verifier.service';
 import { StoreUnavailableException } from '../common/errors';
+import type { RejectReason, TicketRecord } from '../tickets/ticket-store.interface';
 import { PresentationContext, RedeemOutcome, TicketsService } from '../tickets/tickets.service';
 import { isValidHandshakeProof } from './handshake-proof';
 import type { PresentedCredential } from './presented-credential';
@@ -40,24 +41,21 @@ export class CredentialVerifier {
   }
 
   private async verifyTicket({ ticket, ts, proof }: TicketCredential, context: PresentationContext): Promise<VerifiedIdentity> {
+    // Once the store gave the ticket up it is consumed: a bad proof or a dead session burns it (CONTRACT §6).
+    const vet = (record: TicketRecord): RejectReason | undefined => {
+      if (record.publicKey && !isValidHandshakeProof(record.publicKey, ticket as string, ts, proof)) return 'unbound_proof';
+      if (record.tokenExpiresAt !== null && record.tokenExpiresAt * 1000 <= Date.now()) return 'unknown_or_expired';
+      return undefined;
+    };
     let outcome: RedeemOutcome;
     try {
-      outcome = await this.tickets.redeem(ticket, context);
+      outcome = await this.tickets.redeem(ticket, context, vet);
     } catch (error) {
       if (error instanceof StoreUnavailableException) throw new WsAuthException('AUTH_UNAVAILABLE', undefined, { cause: error });
       throw error;
     }
     if (!outcome.accepted) throw new WsAuthException('TICKET_INVALID');
-    const { record, ticketHash } = outcome;
-    // The ticket is consumed from here on: a bad proof or a dead session burns it (CONTRACT §6).
-    if (record.publicKey && !isValidHandshakeProof(record.publicKey, ticket as string, ts, proof)) {
-      this.tickets.recordLateRefusal('unbound_proof', ticketHash, context);
-      throw new WsAuthException('TICKET_INVALID');
-    }
-    if (record.tokenExpiresAt !== null && record.tokenExpiresAt * 1000 <= Date.now()) {
-      this.tickets.recordLateRefusal('unknown_or_expired', ticketHash, context);
-      throw new WsAuthException('TICKET_INVALID');
-    }
+    const { record } = outcome;
     return {
       userId: record.userId,
       ...(record.email !== undefined ? { email: record.email } : {}),
