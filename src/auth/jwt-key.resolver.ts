@@ -71,6 +71,14 @@ export class JwtKeyResolver implements OnModuleInit {
     return this.secretKey;
   }
 
+  /**
+   * The only key there is, when just a shared secret is configured: then no header needs
+   * decoding to choose, and `algorithms` (HMAC only) still refuses any other `alg`.
+   */
+  get soleKey(): KeyObject | undefined {
+    return this.publicKey || this.jwks ? undefined : this.secretKey;
+  }
+
   /** The key that must verify a token with this header. */
   async resolve(header: { alg?: unknown; kid?: unknown }): Promise<KeyObject> {
     const alg = typeof header.alg === 'string' ? (header.alg as Algorithm) : undefined;

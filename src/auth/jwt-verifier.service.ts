@@ -41,6 +41,8 @@ export class JwtVerifier {
 
   /** Resolves the key for a raw token from its header. */
   async keyFor(token: string): Promise<import('node:crypto').KeyObject> {
+    const sole = this.keys.soleKey;
+    if (sole) return sole;
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.header !== 'object') throw new KeyResolutionError('token is malformed');
     return this.keys.resolve(decoded.header);
