@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module';
 import { configNamespaces } from './config';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
@@ -21,6 +22,7 @@ import { WsAuthModule } from './ws-auth/ws-auth.module';
     HealthModule,
     WsAuthModule,
     MetricsModule,
+    DemoModule,
   ],
 })
 export class AppModule {}

@@ -1,4 +1,5 @@
 import type { AppConfig } from './app.config';
+import type { DemoConfig } from './demo.config';
 import type { JwtConfig } from './jwt.config';
 import type { RedisConfig } from './redis.config';
 import type { TicketsConfig } from './tickets.config';
@@ -11,4 +12,5 @@ export interface AllConfig {
   redis: RedisConfig;
   tickets: TicketsConfig;
   ws: WsConfig;
+  demo: DemoConfig;
 }

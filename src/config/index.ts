@@ -1,5 +1,6 @@
 export * from './app.config';
 export * from './config.types';
+export * from './demo.config';
 export * from './env.validation';
 export * from './jwt.config';
 export * from './redis.config';
@@ -7,10 +8,11 @@ export * from './tickets.config';
 export * from './ws.config';
 
 import { appConfig } from './app.config';
+import { demoConfig } from './demo.config';
 import { jwtConfig } from './jwt.config';
 import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
 import { wsConfig } from './ws.config';
 
 /** All namespaces, in the order they are validated at boot. */
-export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig, wsConfig];
+export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig, wsConfig, demoConfig];

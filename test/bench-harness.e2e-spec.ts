@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTs } from './support/spawn';
+
+const FIGURES = ['redis', 'generate', 'validate', 'latency', 'handshake', 'rss'];
+
+/** The numbers each figure must report for both sides (ticketgate and baseline). */
+const METRICS: Record<string, string[]> = {
+  redis: ['commandsPerGenerate', 'commandsPerValidate', 'commandsPerHandshake'],
+  generate: ['requestsPerSecond', 'serverCpuUsPerRequest', 'p50Ms', 'p99Ms'],
+  validate: ['requestsPerSecond', 'serverCpuUsPerRequest', 'p50Ms', 'p99Ms'],
+  latency: ['achievedRate', 'p50Ms', 'p99Ms', 'serverCpuUsPerRequest'],
+  handshake: ['handshakesPerSecond', 'serverCpuUsPerHandshake'],
+  rss: ['rssPerSocketKiB', 'rssBeforeKiB', 'rssAfterKiB', 'sockets'],
+};
+
+interface Results {
+  mode: string;
+  flags: Record<string, unknown>;
+  machine: { cpus: number; node: string; redis: string; loadAverage: { start: number[]; end: number[] } };
+  app: { settings: Record<string, string> };
+  figures: Record<string, { ticketgate: Record<string, unknown>; baseline: Record<string, unknown> }>;
+  checks: { figure: string; ticketgate: number; baseline: number | null }[];
+}
+
+/**
+ * `npm run bench` end to end in a tiny mode: it proves the harness starts its own Redis, the
+ * app and the baselines, measures every figure on both sides, prints the table, writes the
+ * JSON and stops what it started. No performance number is asserted — only that each exists.
+ */
+describe('benchmark harness (bench/run.ts)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ticketgate-bench-test-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures every figure for the app and its baselines and writes results.json', async () => {
+    const out = join(dir, 'results.json');
+    const { code, stdout, stderr } = await runTs(
+      'bench/run.ts',
+      [
+        // The app straight from src/ through SWC: a production build would take longer than the whole test.
+        '--app-entry=src/main.ts',
+        '--duration=0.5',
+        '--warmup=0.3',
+        '--connections=4',
+        '--sockets=30',
+        '--rate=100',
+        '--users=20',
+        '--command-samples=10',
+        '--client-processes=1',
+        `--out=${out}`,
+      ],
+      {},
+      45_000,
+    );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+
+    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    expect(results.mode).toBe('custom');
+    expect(results.machine).toMatchObject({ cpus: expect.any(Number), node: process.version, redis: expect.stringMatching(/^\d+\.\d+/) });
+    expect(results.machine.loadAverage.start).toHaveLength(3);
+    expect(results.app.settings).toMatchObject({ NODE_ENV: 'production', LOG_LEVEL: 'info' });
+    expect(Object.keys(results.figures).sort()).toEqual([...FIGURES].sort());
+    for (const figure of FIGURES) {
+      for (const side of ['ticketgate', 'baseline'] as const) {
+        for (const metric of METRICS[figure]) {
+          expect({ figure, side, metric, value: results.figures[figure][side][metric] }).toEqual({ figure, side, metric, value: expect.any(Number) });
+          expect(Number.isFinite(results.figures[figure][side][metric])).toBe(true);
+        }
+      }
+      expect(results.checks.some((row) => row.figure === figure)).toBe(true);
+    }
+
+    expect(stdout).toMatch(/^figure\s+metric\s+ticketgate\s+baseline\s+ratio\s+target\s+result$/m);
+    expect(stdout).toMatch(/^targets: \d+ passed, \d+ failed/m);
+    // Neither a JWT nor a ticket is ever printed.
+    expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]+\.|tkt_[A-Za-z0-9_-]{43}/);
+  }, 50_000);
+});
