@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis.constants';
 
+/** The window of one address after a failure was recorded. */
+export interface FailureWindow {
+  /** Failures recorded in the current window, the new one included. */
+  failures: number;
+  /** Milliseconds until the window closes and the count starts again. */
+  resetInMs: number;
+}
+
 /** Counts failed attempts per client address in fixed one-minute windows. */
 export interface FailedAttemptsStore {
-  /** Failures recorded for `address` in its current window. */
-  count(address: string): Promise<number>;
-  /** Records one failure and returns the window's new total. */
-  increment(address: string): Promise<number>;
+  /** Records one failure of `address`. */
+  increment(address: string): Promise<FailureWindow>;
 }
 
 export const FAILED_ATTEMPTS_WINDOW_MS = 60_000;
@@ -20,12 +26,7 @@ export class MemoryFailedAttempts implements FailedAttemptsStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async count(address: string): Promise<number> {
-    const window = this.windows.get(address);
-    return window && window.resetAt > this.now() ? window.count : 0;
-  }
-
-  async increment(address: string): Promise<number> {
+  async increment(address: string): Promise<FailureWindow> {
     const now = this.now();
     let window = this.windows.get(address);
     if (!window || window.resetAt <= now) {
@@ -34,7 +35,7 @@ export class MemoryFailedAttempts implements FailedAttemptsStore {
       this.windows.set(address, window);
     }
     window.count += 1;
-    return window.count;
+    return { failures: window.count, resetInMs: window.resetAt - now };
   }
 
   private sweep(now: number): void {
@@ -45,16 +46,21 @@ export class MemoryFailedAttempts implements FailedAttemptsStore {
   }
 }
 
-/** KEYS: counter. ARGV: windowMs. The first failure opens the window. */
+/** KEYS: counter. ARGV: windowMs. The first failure opens the window. Returns { failures, ms left }. */
 const INCREMENT_SCRIPT = `
 local failures = redis.call('INCR', KEYS[1])
 if failures == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return failures
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  left = tonumber(ARGV[1])
+end
+return { failures, left }
 `;
 
 /** Counts shared by every instance, so an address cannot spread its guesses across them. */
 export class RedisFailedAttempts implements FailedAttemptsStore {
-  private readonly redis: RedisClient & { wsFailedAttemptsIncrement(key: string, windowMs: number): Promise<number> };
+  private readonly redis: RedisClient & { wsFailedAttemptsIncrement(key: string, windowMs: number): Promise<[number, number]> };
 
   constructor(
     redis: RedisClient,
@@ -64,12 +70,9 @@ export class RedisFailedAttempts implements FailedAttemptsStore {
     this.redis = redis as typeof this.redis;
   }
 
-  async count(address: string): Promise<number> {
-    return Number((await this.redis.get(this.key(address))) ?? 0);
-  }
-
-  increment(address: string): Promise<number> {
-    return this.redis.wsFailedAttemptsIncrement(this.key(address), FAILED_ATTEMPTS_WINDOW_MS);
+  async increment(address: string): Promise<FailureWindow> {
+    const [failures, resetInMs] = await this.redis.wsFailedAttemptsIncrement(this.key(address), FAILED_ATTEMPTS_WINDOW_MS);
+    return { failures, resetInMs };
   }
 
   private key(address: string): string {

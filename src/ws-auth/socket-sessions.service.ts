@@ -83,7 +83,7 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
     if (!credential) return refusal('AUTH_REQUIRED');
     const { headers } = socket.handshake;
     const address = this.addresses.of(socket.handshake);
-    if (await this.limiter.isLimited(address)) return refusal('RATE_LIMITED');
+    if (this.limiter.isLimited(address)) return refusal('RATE_LIMITED');
     let identity: VerifiedIdentity;
     try {
       identity = await this.verifier.verify(credential, { via: 'handshake', address, userAgent: headers['user-agent'] });

@@ -64,7 +64,7 @@ export class WsAuthService {
     const address = this.addresses.of(handshake);
     // A draining instance sends clients elsewhere; retrying lands them on another instance.
     if (this.shutdown?.isShuttingDown) throw this.refused(new WsAuthException('AUTH_UNAVAILABLE', 'This instance is shutting down; reconnect'), address);
-    if (await this.limiter.isLimited(address)) throw this.refused(new WsAuthException('RATE_LIMITED'), address);
+    if (this.limiter.isLimited(address)) throw this.refused(new WsAuthException('RATE_LIMITED'), address);
     const outcome = this.isAllowedOrigin(handshake.headers.origin)
       ? await this.runChain(handshake, { via: 'handshake', address, userAgent: handshake.headers['user-agent'] })
       : { refusal: new WsAuthException('FORBIDDEN_ORIGIN') };

@@ -4,6 +4,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
 import type { AllConfig } from '../config';
 import { selectSubprotocol } from './presented-credential';
+import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { RedisPubSub } from './redis-pub-sub';
 import { handshakeMiddleware } from './ws-handshake.middleware';
 import { WsAuthService } from './ws-auth.service';
@@ -23,7 +24,7 @@ class SubprotocolSelectingServer extends WebSocketServer {
 /**
  * Everything the Socket.IO server needs beyond Nest's defaults, applied by `WsIoAdapter`:
  * options (path, CORS for long polling, packet size, subprotocol selection), the Redis adapter
- * when Redis is configured, and the handshake middleware on every namespace, so a client that
+ * when Redis is configured (it also carries blocks of the failed-handshake limiter), and the handshake middleware on every namespace, so a client that
  * fails authentication never reaches `connection`. Closes the adapter's Redis connections.
  */
 @Injectable()
@@ -33,6 +34,7 @@ export class WsServerSetup implements OnApplicationShutdown {
   constructor(
     private readonly config: ConfigService<AllConfig, true>,
     private readonly auth: WsAuthService,
+    private readonly limiter: HandshakeRateLimiter,
   ) {}
 
   serverOptions(): Partial<ServerOptions> {
@@ -52,6 +54,7 @@ export class WsServerSetup implements OnApplicationShutdown {
     if (redis.mode) {
       this.pubSub ??= new RedisPubSub(redis);
       server.adapter(this.pubSub.adapter(redis.keyPrefix, ADAPTER_REQUESTS_TIMEOUT_MS));
+      this.limiter.shareBlocksThrough(server.sockets);
     }
     const middleware = handshakeMiddleware(this.auth);
     server.use(middleware);
