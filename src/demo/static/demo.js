@@ -40,6 +40,8 @@ function connect() {
     $('ticket-source').textContent = `${SOURCES[source]}${bound ? ', bound to this page’s key' : ''}`;
     log('credential', `${source}${ticket ? ` ${ticket}` : ''}${bound ? ' (with proof)' : ''}`);
   });
+  // Got over the open socket, so a reconnect after a network drop needs no REST call.
+  client.on('resume_ticket', ({ ticket, expiresAt }) => log('resume_ticket', `${ticket} held for the next reconnect, expires ${expiresAt}`));
   // A real app refreshes its JWT here (or signs the user in again), then calls socket.connect().
   client.on('auth_error', (error) => log('auth_error', `${error.code}: ${error.message}`, 'error'));
   client.on('error', (error) => log('error', `${error.code}: ${error.message}`, 'error'));
