@@ -1,10 +1,19 @@
 import { hashTicket, isWellFormedTicket, mintTicket, TICKET_PATTERN, ticketRef } from './ticket-codec';
 
 describe('ticket codec', () => {
-  it('mints tickets of the contract format, all different', () => {
+  it('mints tickets of the contract format, all different, across many refills of the random pool', () => {
     const tickets = new Set(Array.from({ length: 1000 }, () => mintTicket()));
     expect(tickets.size).toBe(1000);
     for (const ticket of tickets) expect(ticket).toMatch(TICKET_PATTERN);
+  });
+
+  it('never hands out the same random bytes twice, even in part', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i += 1) {
+      const bytes = Buffer.from(mintTicket().slice(4), 'base64url');
+      for (let offset = 0; offset < bytes.length; offset += 8) seen.add(bytes.subarray(offset, offset + 8).toString('hex'));
+    }
+    expect(seen.size).toBe(500 * 4);
   });
 
   it.each([
