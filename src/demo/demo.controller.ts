@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Header, NotFoundException, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DemoEnabledGuard } from './demo-enabled.guard';
 import { DemoTokens } from './demo-tokens.service';
+import { DemoTokensAvailableGuard } from './demo-tokens-available.guard';
 import { DemoTokenDto, DemoTokenReply } from './dto/demo-token.dto';
 
 /**
@@ -38,9 +39,9 @@ export class DemoController {
 
   /** A JWT signed with the development secret; 404 whenever that secret is not in use. */
   @Post('token')
+  @UseGuards(DemoTokensAvailableGuard)
   @Header('Cache-Control', 'no-store')
   token(@Body() body: DemoTokenDto): DemoTokenReply {
-    if (!this.tokens.available) throw new NotFoundException();
     return this.tokens.issue(body.sub ?? 'demo-user');
   }
 }

@@ -3,6 +3,7 @@ import { ClientBundleController } from './client-bundle.controller';
 import { DemoController } from './demo.controller';
 import { DemoEnabledGuard } from './demo-enabled.guard';
 import { DemoTokens } from './demo-tokens.service';
+import { DemoTokensAvailableGuard } from './demo-tokens-available.guard';
 import { PublicAssets } from './public-assets';
 
 /**
@@ -12,6 +13,6 @@ import { PublicAssets } from './public-assets';
  */
 @Module({
   controllers: [ClientBundleController, DemoController],
-  providers: [PublicAssets, DemoTokens, DemoEnabledGuard],
+  providers: [PublicAssets, DemoTokens, DemoEnabledGuard, DemoTokensAvailableGuard],
 })
 export class DemoModule {}

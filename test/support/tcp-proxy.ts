@@ -14,7 +14,7 @@ export class TcpProxy {
 
   private constructor(
     private readonly server: Server,
-    private readonly target: { host: string; port: number },
+    private target: { host: string; port: number },
   ) {
     server.on('connection', (client) => this.bridge(client));
   }
@@ -28,6 +28,11 @@ export class TcpProxy {
 
   get port(): number {
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Sends new connections to another server, as a load balancer moving traffic; open ones stay where they are. */
+  retarget(targetPort: number, targetHost = '127.0.0.1'): void {
+    this.target = { host: targetHost, port: targetPort };
   }
 
   /** Holds every byte in both directions until `resume()`. */
