@@ -1,11 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { defer, Observable } from 'rxjs';
 import { Server } from 'socket.io';
 import { WsServerSetup } from './ws-server.setup';
 
 /** Nest's IoAdapter types come from its own pinned copy of socket.io; ours is the package's dependency. */
 type NestIoServer = ReturnType<IoAdapter['createIOServer']>;
 type NestIoOptions = Parameters<IoAdapter['createIOServer']>[1];
+type NestIoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
 
 /**
  * Nest's Socket.IO adapter with Ticketgate's server: built from the `socket.io` this package
@@ -13,6 +16,11 @@ type NestIoOptions = Parameters<IoAdapter['createIOServer']>[1];
  * the copy @nestjs/platform-socket.io pins), configured by `WsServerSetup`: options, Redis
  * adapter, handshake middleware. Install with `app.useWebSocketAdapter(new WsIoAdapter(app))`
  * before `init()`.
+ *
+ * Message handlers are bound with one plain listener per event instead of Nest's RxJS pipeline
+ * per event and socket (`fromEvent`, `mergeMap`, `takeUntil`), which an idle socket would carry
+ * for its whole life: the same dispatch — each message handled on its own, a failure logged
+ * without silencing the event, the answer acknowledged or emitted — in a fraction of the memory.
  */
 export class WsIoAdapter extends IoAdapter {
   constructor(private readonly app: INestApplicationContext) {
@@ -25,5 +33,22 @@ export class WsIoAdapter extends IoAdapter {
     const server = this.httpServer && port === 0 ? new Server(this.httpServer, merged) : new Server(port, merged);
     setup.configure(server);
     return server as unknown as NestIoServer;
+  }
+
+  override bindMessageHandlers(socket: NestIoSocket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
+        defer(() => transform(callback(data, ack))).subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            const { event, data: payload } = response as { event?: string; data?: unknown };
+            if (event) socket.emit(event, payload);
+            else if (!isAckHandledManually && typeof ack === 'function') (ack as (answer: unknown) => void)(response);
+          },
+          error: (error: unknown) => this.logger.error(error),
+        });
+      });
+    }
   }
 }

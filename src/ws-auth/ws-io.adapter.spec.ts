@@ -1,0 +1,102 @@
+import type { INestApplicationContext, Logger } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { from, isObservable, Observable, of } from 'rxjs';
+import { WsIoAdapter } from './ws-io.adapter';
+
+/** A server-side socket reduced to what message binding uses: listeners in, emits out. */
+class BoundSocket {
+  readonly emitted: unknown[][] = [];
+  private readonly listeners = new Map<string, (...args: unknown[]) => void>();
+
+  on(event: string, listener: (...args: unknown[]) => void): this {
+    this.listeners.set(event, listener);
+    return this;
+  }
+
+  emit(...args: unknown[]): boolean {
+    this.emitted.push(args);
+    return true;
+  }
+
+  /** Plays a client message arriving with `args` (an acknowledgement callback last, if any). */
+  receive(event: string, ...args: unknown[]): void {
+    this.listeners.get(event)!(...args);
+  }
+}
+
+/** What Nest hands the adapter: the handler's result as an observable. */
+const transform = (result: unknown): Observable<unknown> =>
+  isObservable(result) ? result : result instanceof Promise ? from(result) : of(result);
+
+/** A message handler as Nest's gateway explorer describes it. */
+function handler(message: string, callback: (...args: unknown[]) => unknown, isAckHandledManually = false): MessageMappingProperties {
+  return { message, methodName: message, callback: callback as MessageMappingProperties['callback'], isAckHandledManually };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+function bind(handlers: MessageMappingProperties[]): { socket: BoundSocket; adapter: WsIoAdapter } {
+  const adapter = new WsIoAdapter({} as INestApplicationContext);
+  const socket = new BoundSocket();
+  adapter.bindMessageHandlers(socket as unknown as Parameters<WsIoAdapter['bindMessageHandlers']>[0], handlers, transform);
+  return { socket, adapter };
+}
+
+describe('WsIoAdapter message binding', () => {
+  it('acknowledges with the handler result, passing the payload', async () => {
+    const { socket } = bind([handler('whoami', async (data: unknown) => ({ echoed: data }))]);
+    const ack = jest.fn();
+    socket.receive('whoami', { a: 1 }, ack);
+    await flush();
+    expect(ack).toHaveBeenCalledWith({ echoed: { a: 1 } });
+  });
+
+  it('passes several arguments as an array, and no argument as undefined', async () => {
+    const seen: unknown[] = [];
+    const { socket } = bind([handler('m', (data: unknown) => seen.push(data) && null)]);
+    socket.receive('m', 1, 2, jest.fn());
+    socket.receive('m');
+    await flush();
+    expect(seen).toEqual([[1, 2], undefined]);
+  });
+
+  it('emits a { event, data } result instead of acknowledging it', async () => {
+    const { socket } = bind([handler('ping', () => ({ event: 'pong', data: 42 }))]);
+    const ack = jest.fn();
+    socket.receive('ping', {}, ack);
+    await flush();
+    expect(socket.emitted).toEqual([['pong', 42]]);
+    expect(ack).not.toHaveBeenCalled();
+  });
+
+  it('leaves the acknowledgement to handlers that answer it themselves, and sends nothing for an empty result', async () => {
+    const { socket } = bind([
+      handler('manual', () => 'ignored', true),
+      handler('silent', () => undefined),
+    ]);
+    const ack = jest.fn();
+    socket.receive('manual', {}, ack);
+    socket.receive('silent', {}, ack);
+    await flush();
+    expect(ack).not.toHaveBeenCalled();
+    expect(socket.emitted).toEqual([]);
+  });
+
+  it('logs a failing handler and keeps the event working', async () => {
+    let calls = 0;
+    const { socket, adapter } = bind([
+      handler('flaky', () => {
+        calls += 1;
+        if (calls === 1) throw new Error('boom');
+        return 'fine';
+      }),
+    ]);
+    const logged = jest.spyOn((adapter as unknown as { logger: Logger }).logger, 'error').mockImplementation(() => undefined);
+    socket.receive('flaky', {}, jest.fn());
+    const ack = jest.fn();
+    socket.receive('flaky', {}, ack);
+    await flush();
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }));
+    expect(ack).toHaveBeenCalledWith('fine');
+  });
+});
