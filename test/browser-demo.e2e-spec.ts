@@ -81,6 +81,12 @@ describe('Browser demo page (headless Chromium)', () => {
   const logEntry = (page: Page, name: string, text?: string | RegExp): Locator =>
     page.locator('#log li').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).filter(text === undefined ? {} : { hasText: text });
 
+  const SESSION_BUTTONS = ['#disconnect', '#reconnect', '#revoke'];
+  /** Which of Connect and the session buttons are enabled, by selector. */
+  const enabledButtons = async (page: Page): Promise<Record<string, boolean>> =>
+    Object.fromEntries(await Promise.all(['#connect', ...SESSION_BUTTONS].map(async (selector) => [selector, await page.locator(selector).isEnabled()])));
+  const onlyConnect = { '#connect': true, '#disconnect': false, '#reconnect': false, '#revoke': false };
+
   const whoami = async (page: Page): Promise<Record<string, unknown>> => JSON.parse((await page.locator('#whoami').textContent()) ?? '') as Record<string, unknown>;
 
   /**
@@ -128,9 +134,11 @@ describe('Browser demo page (headless Chromium)', () => {
     expect(jwt).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString())).toMatchObject({ sub: 'ada' });
     expect(await page.locator('#sender-constrained').isChecked()).toBe(true);
+    expect(await enabledButtons(page)).toEqual(onlyConnect);
 
     await page.locator('#connect').click();
     await page.locator('#state[data-state="connected"]').waitFor();
+    expect(await enabledButtons(page)).toEqual({ '#connect': true, '#disconnect': true, '#reconnect': true, '#revoke': true });
     await page.locator('#auth-method').filter({ hasText: /^ticket$/ }).waitFor();
     expect(await whoami(page)).toMatchObject({ userId: 'ada', authMethod: 'ticket', permissions: ['chat:read', 'chat:write'] });
 
@@ -166,6 +174,8 @@ describe('Browser demo page (headless Chromium)', () => {
     await logEntry(page, 'revokeAll', 'disconnected 1 socket(s)').waitFor();
     await page.locator('#state[data-state="disconnected"]').waitFor();
     await page.locator('#state-detail', { hasText: 'session_revoked' }).waitFor();
+    // The session is over and nothing reconnects it: only Connect (afresh) still makes sense.
+    expect(await enabledButtons(page)).toEqual(onlyConnect);
     const handshakesAfterRevoke = recorder.handshakes.length;
     // Proving an absence takes a wait: long enough for any reconnect to have begun.
     await page.waitForTimeout(NO_RECONNECT_WINDOW_MS);
@@ -200,6 +210,7 @@ describe('Browser demo page (headless Chromium)', () => {
 
     await page.locator('#disconnect').click();
     await page.locator('#state[data-state="idle"]').waitFor();
+    expect(await enabledButtons(page)).toEqual(onlyConnect);
 
     expectJwtNeverInUrlsOrFrames(record, jwt);
     await expectTicketRequestsUseBearer(record, jwt);

@@ -517,6 +517,9 @@ describe('Ticketgate client (src/client) against a real app on Redis', () => {
       expect(await ask(socket, 'whoami')).toMatchObject({ expiresAt: short.expiresAt });
 
       expect(await client.waitFor('refreshed', () => true, mark)).toEqual({ expiresAt: long.expiresAt });
+      // The resume ticket held so far dies with the first JWT; the keeper gets one that outlives it at once.
+      const resume = await client.waitFor('resume_ticket', ({ expiresAt }) => Date.parse(expiresAt) > Date.parse(short.expiresAt), mark, 1_000);
+      expect(Date.parse(resume.expiresAt)).toBeGreaterThan(Date.now() + 100_000);
       await sleep(Date.parse(short.expiresAt) - Date.now() + 500);
       expect(socket.connected).toBe(true);
       expect(await ask(socket, 'whoami')).toMatchObject({ userId: 'sdk-refresh', authMethod: 'ticket', expiresAt: long.expiresAt });

@@ -160,6 +160,76 @@ describe('SessionKeeper', () => {
       expect(keeper.takeResumeTicket()).toBeUndefined();
     });
 
+    describe('after auth:refresh extended the session', () => {
+      /** Plays the server: a resume ticket lives 120 s at most and never past the session's expiry, which a refresh moves on. */
+      function withSession(sessionMs: number) {
+        const context = setup({ resume: true });
+        let sessionEnd = Date.now() + sessionMs;
+        let n = 0;
+        const mint = () => ({ ticket: ticket(100 + ++n), expiresAt: new Date(Math.min(Date.now() + 120_000, sessionEnd)).toISOString() });
+        const extend = () => ({ ok: true, expiresAt: new Date((sessionEnd = Date.now() + 10 * 60_000)).toISOString() });
+        context.socket.answers.set('whoami', () => ({ expiresAt: new Date(sessionEnd).toISOString() }));
+        context.socket.answers.set('auth:refresh', extend);
+        context.socket.answers.set('auth:resume-ticket', mint);
+        return { ...context, mint, extend, resume: (k: number) => ticket(100 + k) };
+      }
+
+      it('gets a new resume ticket at once, which outlives the old session', async () => {
+        const { keeper, asked, resume } = withSession(90_000);
+        keeper.start();
+        await jest.advanceTimersByTimeAsync(90_000 - THRESHOLD);
+        const refreshedAt = Date.now();
+        expect(asked('auth:refresh')).toHaveLength(1);
+        expect(asked('auth:resume-ticket')).toHaveLength(2);
+        // A drop after the old session's end resumes with the ticket minted at the refresh.
+        await jest.advanceTimersByTimeAsync(65_000);
+        keeper.pause();
+        expect(asked('auth:resume-ticket')).toHaveLength(2);
+        expect(keeper.takeResumeTicket()).toEqual({ ticket: resume(2), expiresAt: new Date(refreshedAt + 120_000).toISOString() });
+      });
+
+      it('replaces a ticket too short-lived to be rotated, so a drop after the old expiry still resumes', async () => {
+        // The refresh is due at once; the first resume ticket, minted before it lands, dies with the old session.
+        const { keeper, asked, resume } = withSession(3_500);
+        keeper.start();
+        await jest.advanceTimersByTimeAsync(10_000);
+        keeper.pause();
+        expect(asked('auth:refresh')).toHaveLength(1);
+        expect(asked('auth:resume-ticket')).toHaveLength(2);
+        expect(keeper.takeResumeTicket()?.ticket).toBe(resume(2));
+      });
+
+      it('lets the later answer win when a rotation was under way during the refresh, and keeps one rotation going', async () => {
+        const { socket, keeper, asked, mint, extend, resume } = withSession(90_000);
+        let landRefresh!: () => void;
+        let answerRotation!: () => void;
+        socket.answers.set('auth:refresh', () => new Promise((resolve) => (landRefresh = () => resolve(extend()))));
+        socket.answers.set('auth:resume-ticket', () => {
+          socket.answers.set('auth:resume-ticket', () => {
+            const early = mint();
+            socket.answers.set('auth:resume-ticket', mint);
+            return new Promise((resolve) => (answerRotation = () => resolve(early)));
+          });
+          return mint();
+        });
+        keeper.start();
+        // The refresh went out at 30 s; the rotation due 15 s before the first ticket expires goes out unanswered.
+        await jest.advanceTimersByTimeAsync(90_000 - RESUME_ROTATE_BEFORE_MS);
+        expect(asked('auth:refresh')).toHaveLength(1);
+        expect(asked('auth:resume-ticket')).toHaveLength(2);
+        landRefresh();
+        await jest.advanceTimersByTimeAsync(0);
+        expect(asked('auth:resume-ticket')).toHaveLength(3);
+        // The earlier request's answer, minted before the refresh, is dropped; one timer rotates the new ticket.
+        answerRotation();
+        await jest.advanceTimersByTimeAsync(120_000 - RESUME_ROTATE_BEFORE_MS - 1);
+        expect(asked('auth:resume-ticket')).toHaveLength(3);
+        await jest.advanceTimersByTimeAsync(1);
+        expect(asked('auth:resume-ticket')).toHaveLength(4);
+        expect(keeper.takeResumeTicket()?.ticket).toBe(resume(4));
+      });
+    });
+
     it('asks again 30 s after a refused auth:resume-ticket, but not after SESSION_EXPIRED', async () => {
       const refused = setup({ refresh: false, resume: true });
       refused.socket.answers.set('auth:resume-ticket', () => ({ ok: false, code: 'AUTH_UNAVAILABLE' }));

@@ -36,14 +36,16 @@ type Refusal = { ok: false; code: string };
 
 /**
  * Keeps one socket's session alive while it is connected (CONTRACT §4): holds a resume ticket,
- * rotated before it expires, for the next reconnect; and sends `auth:refresh` with a fresh
- * ticket before the session expires. Timers run only while connected; the held resume ticket
+ * rotated before it expires and replaced after each refresh, for the next reconnect; and sends
+ * `auth:refresh` with a fresh ticket before the session expires. Timers run only while connected; the held resume ticket
  * outlives a disconnect, which is what it is for.
  */
 export class SessionKeeper {
   private held?: HeldTicket;
   private resumeTimer?: ReturnType<typeof setTimeout>;
   private refreshTimer?: ReturnType<typeof setTimeout>;
+  /** Bumped at each `auth:resume-ticket` request, so only the latest one's answer is kept and schedules the next. */
+  private rotation = 0;
   /** Bumped whenever the connection changes, so answers meant for an older one are ignored. */
   private generation = 0;
   private ended = false;
@@ -84,8 +86,17 @@ export class SessionKeeper {
     return held && this.settings.clock.until(held.expiresAt) >= RESUME_MIN_REMAINING_MS ? held : undefined;
   }
 
+  /**
+   * Asks for a new resume ticket, replacing the held one, and schedules the next rotation by the
+   * new ticket's own `expiresAt`. A request still under way when this one starts loses: its answer
+   * may predate a refresh, and two answers would start two rotation timers.
+   */
   private async rotateResumeTicket(generation: number): Promise<void> {
+    const rotation = ++this.rotation;
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
     const reply = await this.ask<HeldTicket | Refusal>('auth:resume-ticket');
+    if (rotation !== this.rotation) return;
     const issued = reply && 'ticket' in reply && isTicket(reply.ticket) ? { ticket: reply.ticket, expiresAt: reply.expiresAt } : undefined;
     // Kept even when the socket dropped meanwhile (a resume ticket is for exactly that), unless the session ended.
     if (issued && !this.ended) {
@@ -142,6 +153,8 @@ export class SessionKeeper {
     if (reply?.ok) {
       this.settings.events.emit('refreshed', { expiresAt: reply.expiresAt });
       this.planRefresh(generation, reply.expiresAt, true);
+      // The held resume ticket expires no later than the old session did; one minted now may outlive it.
+      if (this.settings.resumeTickets) void this.rotateResumeTicket(generation);
       return;
     }
     const code = reply ? (reply as Refusal).code : 'ACK_TIMEOUT';

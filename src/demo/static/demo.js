@@ -14,6 +14,19 @@ const SOURCES = {
   'jwt-fallback': 'JWT in auth.token: the ticket endpoint is down',
 };
 
+/**
+ * The connection buttons that make sense in each state. `disconnected` is final: the session ended
+ * (revoked, expired) or the client gave up (an auth error), and nothing reconnects it; Connect
+ * starts afresh. `idle` is this page's own: no socket at all.
+ */
+const BUTTONS_BY_STATE = {
+  idle: [],
+  connecting: ['disconnect', 'revoke'],
+  connected: ['disconnect', 'reconnect', 'revoke'],
+  reconnecting: ['disconnect', 'revoke'],
+  disconnected: [],
+};
+
 let client;
 let socket;
 
@@ -55,7 +68,7 @@ function connect() {
   socket.on('server_shutdown', () => log('server_shutdown', 'the instance is going away; the client reconnects', 'server'));
   socket.on('session_revoked', ({ reason }) => log('session_revoked', `reason: ${reason}`, 'server'));
   socket.on('session_expired', ({ expiresAt }) => log('session_expired', `expired at ${expiresAt}`, 'server'));
-  setConnected(true);
+  showState('connecting');
 }
 
 async function showWhoami() {
@@ -73,7 +86,7 @@ async function showWhoami() {
 function closeSocket() {
   socket?.disconnect();
   socket = undefined;
-  setConnected(false);
+  showState('idle');
 }
 
 /** Drops the transport as a network failure would; socket.io-client reconnects, with the held resume ticket. */
@@ -111,17 +124,13 @@ function showState(state, detail = '') {
   $('state').textContent = state;
   $('state').dataset.state = state;
   $('state-detail').textContent = detail;
+  for (const id of ['disconnect', 'reconnect', 'revoke']) $(id).disabled = !BUTTONS_BY_STATE[state].includes(id);
 }
 
 function describeExpiry(expiresAt) {
   if (!expiresAt) return 'never';
   const minutes = Math.round((Date.parse(expiresAt) - Date.now()) / 60_000);
   return `${new Date(expiresAt).toLocaleTimeString()} (in ${minutes} min)`;
-}
-
-function setConnected(hasSocket) {
-  for (const id of ['disconnect', 'reconnect', 'revoke']) $(id).disabled = !hasSocket;
-  if (!hasSocket) showState('idle');
 }
 
 function log(name, detail, kind = 'client') {
