@@ -2,7 +2,7 @@
  * `npm run bench` (issue 7): builds the app, starts a Redis of its own, the production build
  * and the bare baselines of bench/baselines/, measures each figure on both, prints every figure
  * as a ratio to its baseline and writes bench/results.json. Everything it starts is stopped by
- * PID when it ends, fails or is interrupted. See docs/benchmarks.md.
+ * PID when it ends, fails or is interrupted. README.md, "Performance", explains the figures.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -65,7 +65,8 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
   };
   const profileDir = join(PROJECT_ROOT, 'bench', 'profiles');
   if (options.cpuProfile) mkdirSync(profileDir, { recursive: true });
-  const app = await startApp(registry, { ...launch, nodeArgs: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] }, 'ticketgate');
+  const profiling = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const app = await startApp(registry, { ...launch, nodeArgs: [...options.nodeOptions, ...profiling] }, 'ticketgate');
   progress(`ticketgate (${options.appEntry}, LOG_LEVEL=${options.logLevel}) on port ${app.port}`);
   const fastify = await startBaseline(registry, 'fastify', launch, 'baseline-fastify');
   const socketIo = await startBaseline(registry, 'socket-io', launch, 'baseline-socket-io');
@@ -114,7 +115,7 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
     `Ticketgate benchmark · ${options.mode} mode · ${new Date().toISOString()}`,
     `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${redis.version}; load average ${loadAtStart.map((value) => value.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((value) => value.toFixed(2)).join(' ')} at end`,
     `windows ${options.duration} s after ${options.warmup} s warm-up · ${options.connections} connections · ${options.sockets} sockets · latency at ${options.rate}/s · ${options.users} users`,
-    `app: ${options.appEntry}, ${Object.entries(settings).map(([key, value]) => `${key}=${value}`).join(' ')}; generate body ${GENERATE_BODY}`,
+    `app: ${['node', ...options.nodeOptions, options.appEntry].join(' ')}, ${Object.entries(settings).map(([key, value]) => `${key}=${value}`).join(' ')}; generate body ${GENERATE_BODY}`,
   ];
   const checks = figures.flatMap((figure) => figure.checks);
   const targeted = checks.filter((row) => row.pass !== undefined);
@@ -158,7 +159,7 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
       openFilesLimit: openFilesLimit(),
       loadAverage: { start: loadAtStart, end: loadAtEnd },
     },
-    app: { entry: options.appEntry, settings, generateBody: GENERATE_BODY, ticketTtlSeconds: TICKET_TTL_SECONDS },
+    app: { entry: options.appEntry, nodeOptions: options.nodeOptions, settings, generateBody: GENERATE_BODY, ticketTtlSeconds: TICKET_TTL_SECONDS },
     figures: Object.fromEntries(figures.map(({ figure, ticketgate, baseline, notes }) => [figure, { ticketgate, baseline, notes }])),
     checks,
     summary,

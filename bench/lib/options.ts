@@ -30,6 +30,8 @@ export interface BenchOptions {
   appEntry: string;
   /** Run the main app with `--cpu-prof`, profiles written to bench/profiles/. */
   cpuProfile: boolean;
+  /** Extra Node.js options for the app (not the baselines), e.g. `--max-semi-space-size=64`. */
+  nodeOptions: string[];
 }
 
 const FULL = { duration: 10, warmup: 3, sockets: 10_000 };
@@ -51,6 +53,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --no-build            use the existing dist/ instead of running npm run build
   --app-entry=PATH      app entry point (default dist/main.js; a .ts file runs through SWC, for tests)
   --cpu-prof            profile the app (node --cpu-prof) into bench/profiles/
+  --node-options="..."  extra Node.js options for the app only, to try runtime tuning
   --help`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = true): number {
@@ -83,6 +86,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'no-build': { type: 'boolean' },
       'app-entry': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      'node-options': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -111,5 +115,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     build: !values['no-build'] && !appEntry.endsWith('.ts'),
     appEntry,
     cpuProfile: values['cpu-prof'] ?? false,
+    nodeOptions: (values['node-options'] ?? '').split(/\s+/).filter(Boolean),
   };
 }
