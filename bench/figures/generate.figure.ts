@@ -1,6 +1,6 @@
-import { BenchContext, collectTickets, failureNotes, generateRequest, httpMeasurement, isNoisy, windowOf } from '../lib/context';
+import { BenchContext, collectTickets, failureNotes, generateRequest, httpChecks, httpMeasurement, windowOf } from '../lib/context';
 import { runLoad } from '../lib/http-load';
-import { check, FigureResult, Measurement } from '../lib/results';
+import { FigureResult, Measurement } from '../lib/results';
 
 /**
  * (1) generate at fixed concurrency: every request a different user (rotating JWTs), body
@@ -29,18 +29,11 @@ export async function generateFigure(context: BenchContext): Promise<FigureResul
     side.rates.generate = Number(measured[side.name].requestsPerSecond);
   }
   const { ticketgate, baseline } = measured;
-  const noisy = isNoisy(ticketgate, baseline);
-  const value = (measurement: Measurement, key: string) => Number(measurement[key]);
   return {
     figure: 'generate',
     ticketgate,
     baseline,
-    checks: [
-      check('generate', 'throughput', 'req/s', value(ticketgate, 'requestsPerSecond'), value(baseline, 'requestsPerSecond'), { kind: 'ratio-min', value: 0.7 }, noisy),
-      check('generate', 'server CPU per request', 'µs', value(ticketgate, 'serverCpuUsPerRequest'), value(baseline, 'serverCpuUsPerRequest'), { kind: 'ratio-max', value: 1.4 }, noisy),
-      check('generate', `latency p50 @ ${connections} conn`, 'ms', value(ticketgate, 'p50Ms'), value(baseline, 'p50Ms'), undefined, noisy),
-      check('generate', `latency p99 @ ${connections} conn`, 'ms', value(ticketgate, 'p99Ms'), value(baseline, 'p99Ms'), undefined, noisy),
-    ],
+    checks: httpChecks('generate', connections, ticketgate, baseline),
     notes: failureNotes('generate', measured),
   };
 }

@@ -1,6 +1,6 @@
-import { BenchContext, failureNotes, httpMeasurement, isNoisy, Side, takeTickets, validateRequest, windowOf } from '../lib/context';
+import { BenchContext, failureNotes, httpChecks, httpMeasurement, Side, takeTickets, validateRequest, windowOf } from '../lib/context';
 import { runLoad } from '../lib/http-load';
-import { check, FigureResult, Measurement } from '../lib/results';
+import { FigureResult, Measurement } from '../lib/results';
 
 /** Pool size for a warm-up when nothing is known yet about a side's validate rate. */
 const FIRST_GUESS_PER_SECOND = 2_000;
@@ -25,8 +25,6 @@ export async function validateFigure(context: BenchContext): Promise<FigureResul
     side.rates.validate = Number(measured[side.name].requestsPerSecond);
   }
   const { ticketgate, baseline } = measured;
-  const noisy = isNoisy(ticketgate, baseline);
-  const value = (measurement: Measurement, key: string) => Number(measurement[key]);
   const notes = failureNotes('validate', measured);
   for (const [name, measurement] of Object.entries(measured)) {
     if (Number(measurement.invalidAnswers) > 0) notes.push(`validate · ${name}: ${measurement.invalidAnswers} answers were valid:false (tickets expired or reused?)`);
@@ -35,12 +33,7 @@ export async function validateFigure(context: BenchContext): Promise<FigureResul
     figure: 'validate',
     ticketgate,
     baseline,
-    checks: [
-      check('validate', 'throughput', 'req/s', value(ticketgate, 'requestsPerSecond'), value(baseline, 'requestsPerSecond'), { kind: 'ratio-min', value: 0.7 }, noisy),
-      check('validate', 'server CPU per request', 'µs', value(ticketgate, 'serverCpuUsPerRequest'), value(baseline, 'serverCpuUsPerRequest'), { kind: 'ratio-max', value: 1.4 }, noisy),
-      check('validate', `latency p50 @ ${connections} conn`, 'ms', value(ticketgate, 'p50Ms'), value(baseline, 'p50Ms'), undefined, noisy),
-      check('validate', `latency p99 @ ${connections} conn`, 'ms', value(ticketgate, 'p99Ms'), value(baseline, 'p99Ms'), undefined, noisy),
-    ],
+    checks: httpChecks('validate', connections, ticketgate, baseline),
     notes,
   };
 }

@@ -3,7 +3,7 @@ import type { WindowProcesses } from './cpu-window';
 import { LoadResult, RequestSpec, runLoad } from './http-load';
 import type { BenchOptions } from './options';
 import type { ProcessRegistry } from './processes';
-import { NOISY_OTHER_CORES, round } from './results';
+import { Check, check, Measurement, NOISY_OTHER_CORES, round } from './results';
 import type { ServerHandle } from './servers';
 import type { SocketClients } from './socket-clients';
 import { ticketIn, TicketPool, TICKET_TTL_SECONDS } from './ticket-pool';
@@ -115,6 +115,18 @@ export function httpMeasurement(result: LoadResult): Record<string, number | Rec
     otherCpuCores: round(usage.otherCores, 2),
     loadAverage1m: round(usage.loadAverage1m, 2),
   };
+}
+
+/** The checks of an HTTP figure (generate, validate): throughput and CPU against their targets, latencies as figures. */
+export function httpChecks(figure: 'generate' | 'validate', connections: number, ticketgate: Measurement, baseline: Measurement): Check[] {
+  const noisy = isNoisy(ticketgate, baseline);
+  const both = (key: string): [number, number] => [Number(ticketgate[key]), Number(baseline[key])];
+  return [
+    check(figure, 'throughput', 'req/s', ...both('requestsPerSecond'), { kind: 'ratio-min', value: 0.7 }, noisy),
+    check(figure, 'server CPU per request', 'µs', ...both('serverCpuUsPerRequest'), { kind: 'ratio-max', value: 1.4 }, noisy),
+    check(figure, `latency p50 @ ${connections} conn`, 'ms', ...both('p50Ms'), undefined, noisy),
+    check(figure, `latency p99 @ ${connections} conn`, 'ms', ...both('p99Ms'), undefined, noisy),
+  ];
 }
 
 export const isNoisy = (...measurements: Record<string, unknown>[]) =>
