@@ -2,7 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import { io, ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import request from 'supertest';
+import type { IssuedTicket } from '../../src/client/ticket-endpoint';
 import { bearer } from './tokens';
+
+export type { IssuedTicket };
 
 export type ClientOptions = Partial<ManagerOptions & SocketOptions>;
 
@@ -16,15 +19,6 @@ export async function listen(app: NestFastifyApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
-}
-
-/** The 201 body of Generate. */
-export interface IssuedTicket {
-  ticket: string;
-  expiresAt: string;
-  ttlSeconds: number;
-  userId: string;
-  permissions: string[];
 }
 
 /** Generates a ticket over REST, as a browser would before opening its socket. */
