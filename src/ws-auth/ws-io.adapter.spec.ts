@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { INestApplicationContext, Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { from, isObservable, Observable, of } from 'rxjs';
@@ -6,10 +7,20 @@ import { WsIoAdapter } from './ws-io.adapter';
 /** A server-side socket reduced to what message binding uses: listeners in, emits out. */
 class BoundSocket {
   readonly emitted: unknown[][] = [];
-  private readonly listeners = new Map<string, (...args: unknown[]) => void>();
+  private readonly incoming = new EventEmitter();
 
   on(event: string, listener: (...args: unknown[]) => void): this {
-    this.listeners.set(event, listener);
+    this.incoming.on(event, listener);
+    return this;
+  }
+
+  once(event: string, listener: (...args: unknown[]) => void): this {
+    this.incoming.once(event, listener);
+    return this;
+  }
+
+  off(event: string, listener: (...args: unknown[]) => void): this {
+    this.incoming.off(event, listener);
     return this;
   }
 
@@ -20,7 +31,11 @@ class BoundSocket {
 
   /** Plays a client message arriving with `args` (an acknowledgement callback last, if any). */
   receive(event: string, ...args: unknown[]): void {
-    this.listeners.get(event)!(...args);
+    this.incoming.emit(event, ...args);
+  }
+
+  listenerCount(event: string): number {
+    return this.incoming.listenerCount(event);
   }
 }
 
@@ -98,5 +113,26 @@ describe('WsIoAdapter message binding', () => {
     await flush();
     expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }));
     expect(ack).toHaveBeenCalledWith('fine');
+  });
+
+  it('drops an answer still pending when the socket disconnects, and keeps no listener for answered ones', async () => {
+    let resolveSlow!: (value: string) => void;
+    const { socket } = bind([
+      handler('slow', () => new Promise<string>((resolve) => (resolveSlow = resolve))),
+      handler('quick', async () => 'done'),
+    ]);
+    const quickAck = jest.fn();
+    socket.receive('quick', {}, quickAck);
+    await flush();
+    expect(quickAck).toHaveBeenCalledWith('done');
+    expect(socket.listenerCount('disconnect')).toBe(0);
+
+    const slowAck = jest.fn();
+    socket.receive('slow', {}, slowAck);
+    expect(socket.listenerCount('disconnect')).toBe(1);
+    socket.receive('disconnect', 'transport close');
+    resolveSlow('too late');
+    await flush();
+    expect(slowAck).not.toHaveBeenCalled();
   });
 });

@@ -39,7 +39,7 @@ export class WsIoAdapter extends IoAdapter {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
-        defer(() => transform(callback(data, ack))).subscribe({
+        const answering = defer(() => transform(callback(data, ack))).subscribe({
           next: (response) => {
             if (response === null || response === undefined) return;
             const { event, data: payload } = response as { event?: string; data?: unknown };
@@ -48,6 +48,12 @@ export class WsIoAdapter extends IoAdapter {
           },
           error: (error: unknown) => this.logger.error(error),
         });
+        // An answer still pending when the socket goes is dropped, as Nest's takeUntil(disconnect) does.
+        if (!answering.closed) {
+          const drop = () => answering.unsubscribe();
+          socket.once('disconnect', drop);
+          answering.add(() => socket.off('disconnect', drop));
+        }
       });
     }
   }
