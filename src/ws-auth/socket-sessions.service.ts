@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import { DomainException } from '../common/errors';
 import { SERVER_SHUTDOWN_EVENT, ShutdownState } from '../lifecycle/shutdown-state';
 import { SocketSessions, SocketSessionsRegistry } from '../tickets/socket-sessions.registry';
@@ -11,6 +11,9 @@ import { credentialFromRefresh } from './presented-credential';
 import { AuthenticatedSocket, expiresAtIso, userRoom } from './socket-session';
 import { WsAuthException } from './ws-auth.exception';
 import { countsAsFailure, WsErrorCode } from './ws-error-code';
+
+/** Server-side Socket.IO event carrying a revocation to the other instances. */
+export const REVOKE_USER_EVENT = 'ticketgate:revoke-user';
 
 /** Resume tickets live at most this long (CONTRACT §4). */
 export const RESUME_TICKET_MAX_TTL_SECONDS = 120;
@@ -48,6 +51,7 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
   private readonly logger = new Logger(SocketSessionsService.name);
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private server?: Server;
+  private peers?: Namespace;
 
   constructor(
     private readonly registry: SocketSessionsRegistry,
@@ -62,6 +66,15 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
     this.server = server;
     this.registry.register(this);
     this.shutdown?.onDrain(() => this.disconnectAllLocal());
+  }
+
+  /** Carries revocations to the other instances on `namespace`'s adapter (the Redis adapter). */
+  relayRevocationsThrough(namespace: Namespace): void {
+    this.peers = namespace;
+    namespace.on(REVOKE_USER_EVENT, (userId: unknown, reason: unknown) => {
+      // Sent by our own instances through Redis, still checked before it is acted on.
+      if (typeof userId === 'string' && typeof reason === 'string') this.revokeLocal(userId, reason);
+    });
   }
 
   /** A socket passed the handshake: join its user's room and arm its session's expiry. */
@@ -153,11 +166,19 @@ export class SocketSessionsService implements SocketSessions, OnModuleDestroy {
       this.logger.warn(`Could not count ${userId}'s sockets on every instance: ${error instanceof Error ? error.message : String(error)}`);
       count = (await room.local.fetchSockets()).length;
     }
-    // Both go out on the adapter's one publisher connection and arrive in order: event, then disconnect.
-    room.emit('session_revoked', { reason });
-    room.disconnectSockets(true);
+    // Each instance tells its own sockets, then disconnects them. (A room broadcast and a
+    // disconnect request travel on different Redis channels — on a Cluster, through different
+    // nodes — and could arrive in either order: sockets gone before they learn why.)
+    this.peers?.serverSideEmit(REVOKE_USER_EVENT, userId, reason);
+    this.revokeLocal(userId, reason);
     this.logger.log({ event: 'ws.user_disconnected', userId, reason, sockets: count });
     return count;
+  }
+
+  private revokeLocal(userId: string, reason: string): void {
+    const room = this.server?.local.in(userRoom(userId));
+    room?.emit('session_revoked', { reason });
+    room?.disconnectSockets(true);
   }
 
   onModuleDestroy(): void {

@@ -6,6 +6,7 @@ import type { AllConfig } from '../config';
 import { selectSubprotocol } from './presented-credential';
 import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { RedisPubSub } from './redis-pub-sub';
+import { SocketSessionsService } from './socket-sessions.service';
 import { handshakeMiddleware } from './ws-handshake.middleware';
 import { WsAuthService } from './ws-auth.service';
 
@@ -24,7 +25,7 @@ class SubprotocolSelectingServer extends WebSocketServer {
 /**
  * Everything the Socket.IO server needs beyond Nest's defaults, applied by `WsIoAdapter`:
  * options (path, CORS for long polling, packet size, subprotocol selection), the Redis adapter
- * when Redis is configured (it also carries blocks of the failed-handshake limiter), and the handshake middleware on every namespace, so a client that
+ * when Redis is configured (it also carries the failed-handshake limiter's blocks and revocations), and the handshake middleware on every namespace, so a client that
  * fails authentication never reaches `connection`. Closes the adapter's Redis connections.
  */
 @Injectable()
@@ -35,6 +36,7 @@ export class WsServerSetup implements OnApplicationShutdown {
     private readonly config: ConfigService<AllConfig, true>,
     private readonly auth: WsAuthService,
     private readonly limiter: HandshakeRateLimiter,
+    private readonly sessions: SocketSessionsService,
   ) {}
 
   serverOptions(): Partial<ServerOptions> {
@@ -55,6 +57,7 @@ export class WsServerSetup implements OnApplicationShutdown {
       this.pubSub ??= new RedisPubSub(redis);
       server.adapter(this.pubSub.adapter(redis.keyPrefix, ADAPTER_REQUESTS_TIMEOUT_MS));
       this.limiter.shareBlocksThrough(server.sockets);
+      this.sessions.relayRevocationsThrough(server.sockets);
     }
     const middleware = handshakeMiddleware(this.auth);
     server.use(middleware);
