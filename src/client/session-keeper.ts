@@ -37,8 +37,8 @@ type Refusal = { ok: false; code: string };
 /**
  * Keeps one socket's session alive while it is connected (CONTRACT §4): holds a resume ticket,
  * rotated before it expires and replaced after each refresh, for the next reconnect; and sends
- * `auth:refresh` with a fresh ticket before the session expires. Timers run only while connected; the held resume ticket
- * outlives a disconnect, which is what it is for.
+ * `auth:refresh` with a fresh ticket before the session expires. Timers run only while
+ * connected; the held resume ticket outlives a disconnect, which is what it is for.
  */
 export class SessionKeeper {
   private held?: HeldTicket;
