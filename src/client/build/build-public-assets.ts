@@ -8,7 +8,7 @@
  */
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -30,14 +30,7 @@ async function writeAtomically(path: string, contents: Uint8Array | string): Pro
 }
 
 async function copyAtomically(from: string, to: string): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
-  const temporary = `${to}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await copyFile(from, temporary);
-    await rename(temporary, to);
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  await writeAtomically(to, await readFile(from));
 }
 
 /** Bundles the client and copies the demo files into `outDir`; resolves to the files written. */
