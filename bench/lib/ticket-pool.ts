@@ -40,10 +40,11 @@ export class TicketPool {
   /** Up to `count` tickets, oldest first. */
   take(count: number): string[] {
     this.dropStale();
-    const taken: string[] = [];
+    let taken: string[] = [];
     while (taken.length < count && this.batches.length > 0) {
       const batch = this.batches[0];
-      taken.push(...batch.tickets.splice(0, count - taken.length));
+      // concat, not push(...): a batch can hold more tickets than a call may take arguments.
+      taken = taken.concat(batch.tickets.splice(0, count - taken.length));
       if (batch.tickets.length === 0) this.batches.shift();
     }
     return taken;
