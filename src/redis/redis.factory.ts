@@ -29,6 +29,8 @@ export function createRedisClient(config: RedisConfig, name: string, overrides: 
     client = new Cluster(config.clusterNodes, {
       redisOptions: options,
       enableOfflineQueue: options.enableOfflineQueue,
+      // A cluster client pipelines by itself, per node; its nodes' clients never see the option.
+      enableAutoPipelining: options.enableAutoPipelining ?? false,
       clusterRetryStrategy: retry,
       scaleReads: 'master',
     });
