@@ -20,7 +20,7 @@ import { BenchOptions, Figure, parseOptions, USAGE } from './lib/options';
 import { CLOCK_TICKS_PER_SECOND, openFilesLimit } from './lib/proc-stats';
 import { ProcessRegistry } from './lib/processes';
 import { renderConditions, renderTable } from './lib/report';
-import type { FigureResult } from './lib/results';
+import { FigureResult, medianOfRounds, REPEATED_FIGURES } from './lib/results';
 import { AppLaunch, appSettings, PROJECT_ROOT, ServerHandle, startApp, startBaseline } from './lib/servers';
 import { SocketClients } from './lib/socket-clients';
 import { TICKET_TTL_SECONDS, TicketPool } from './lib/ticket-pool';
@@ -107,14 +107,22 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
   };
 
   const figures: FigureResult[] = [];
-  for (const figure of options.only) figures.push(await RUNNERS[figure](context));
+  for (const figure of options.only) {
+    const times = REPEATED_FIGURES.includes(figure) ? options.rounds : 1;
+    const rounds: FigureResult[] = [];
+    for (let round = 1; round <= times; round += 1) {
+      if (times > 1) progress(`${figure}: round ${round} of ${times}`);
+      rounds.push(await RUNNERS[figure](context));
+    }
+    figures.push(medianOfRounds(rounds));
+  }
   const loadAtEnd = loadavg();
 
   const settings = appSettings(options.logLevel);
   const header = [
     `Ticketgate benchmark · ${options.mode} mode · ${new Date().toISOString()}`,
     `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Redis ${redis.version}; load average ${loadAtStart.map((value) => value.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((value) => value.toFixed(2)).join(' ')} at end`,
-    `windows ${options.duration} s after ${options.warmup} s warm-up · ${options.connections} connections · ${options.sockets} sockets · latency at ${options.rate}/s · ${options.users} users`,
+    `windows ${options.duration} s after ${options.warmup} s warm-up${options.rounds > 1 ? ` · ${options.rounds} rounds of ${REPEATED_FIGURES.join(', ')} (median ratio)` : ''} · ${options.connections} connections · ${options.sockets} sockets · latency at ${options.rate}/s · ${options.users} users`,
     `app: ${['node', ...options.nodeOptions, options.appEntry].join(' ')}, ${Object.entries(settings).map(([key, value]) => `${key}=${value}`).join(' ')}; generate body ${GENERATE_BODY}`,
   ];
   const checks = figures.flatMap((figure) => figure.checks);
@@ -147,6 +155,7 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
       logLevel: options.logLevel,
       build: options.build,
       appEntry: options.appEntry,
+      rounds: options.rounds,
     },
     machine: {
       cpus: cpus().length,
@@ -160,7 +169,7 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
       loadAverage: { start: loadAtStart, end: loadAtEnd },
     },
     app: { entry: options.appEntry, nodeOptions: options.nodeOptions, settings, generateBody: GENERATE_BODY, ticketTtlSeconds: TICKET_TTL_SECONDS },
-    figures: Object.fromEntries(figures.map(({ figure, ticketgate, baseline, notes }) => [figure, { ticketgate, baseline, notes }])),
+    figures: Object.fromEntries(figures.map(({ figure, ticketgate, baseline, notes, rounds }) => [figure, { ticketgate, baseline, notes, ...(rounds ? { rounds } : {}) }])),
     checks,
     summary,
     elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,

@@ -20,8 +20,8 @@ interface Results {
   flags: Record<string, unknown>;
   machine: { cpus: number; node: string; redis: string; loadAverage: { start: number[]; end: number[] } };
   app: { settings: Record<string, string> };
-  figures: Record<string, { ticketgate: Record<string, unknown>; baseline: Record<string, unknown> }>;
-  checks: { figure: string; ticketgate: number; baseline: number | null }[];
+  figures: Record<string, { ticketgate: Record<string, unknown>; baseline: Record<string, unknown>; notes: string[]; rounds?: { ticketgate: Record<string, number>; baseline: Record<string, number> }[] }>;
+  checks: { figure: string; metric: string; ticketgate: number; baseline: number | null; ratio: number | null }[];
 }
 
 /**
@@ -79,5 +79,27 @@ describe('benchmark harness (bench/run.ts)', () => {
     expect(stdout).toMatch(/^targets: \d+ passed, \d+ failed/m);
     // Neither a JWT nor a ticket is ever printed.
     expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]+\.|tkt_[A-Za-z0-9_-]{43}/);
+  }, 50_000);
+
+  it('with --rounds, repeats the CPU-ratio figures and reports the median round', async () => {
+    const out = join(dir, 'rounds.json');
+    const { code, stderr } = await runTs(
+      'bench/run.ts',
+      ['--app-entry=src/main.ts', '--only=redis,generate', '--rounds=3', '--duration=0.4', '--warmup=0.2', '--connections=4', '--users=20', '--command-samples=5', `--out=${out}`],
+      {},
+      45_000,
+    );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+
+    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+    expect(results.flags.rounds).toBe(3);
+    // Only the ratio figures repeat; the Redis command count is measured once.
+    expect(results.figures.redis.rounds).toBeUndefined();
+    const rounds = results.figures.generate.rounds!;
+    expect(rounds).toHaveLength(3);
+    const ratios = rounds.map((round) => round.ticketgate.serverCpuUsPerRequest / round.baseline.serverCpuUsPerRequest).sort((a, b) => a - b);
+    const shown = results.checks.find((row) => row.figure === 'generate' && row.metric === 'server CPU per request')!;
+    expect(shown.ratio).toBeCloseTo(ratios[1], 2);
+    expect(results.figures.generate.notes).toContainEqual(expect.stringMatching(/^server CPU per request: ratio per round (\d+\.\d+×, ){2}\d+\.\d+×; median shown$/));
   }, 50_000);
 });

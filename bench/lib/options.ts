@@ -32,6 +32,8 @@ export interface BenchOptions {
   cpuProfile: boolean;
   /** Extra Node.js options for the app (not the baselines), e.g. `--max-semi-space-size=64`. */
   nodeOptions: string[];
+  /** Times the CPU-ratio figures (generate, validate, handshake) run, app and baseline alternating; the median ratio is reported. */
+  rounds: number;
 }
 
 const FULL = { duration: 10, warmup: 3, sockets: 10_000 };
@@ -54,6 +56,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --app-entry=PATH      app entry point (default dist/main.js; a .ts file runs through SWC, for tests)
   --cpu-prof            profile the app (node --cpu-prof) into bench/profiles/
   --node-options="..."  extra Node.js options for the app only, to try runtime tuning
+  --rounds=N            run generate, validate and handshake N times, app and baseline windows
+                        alternating, and report each ratio's median (default 1; 3 on a noisy machine)
   --help`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer = true): number {
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'app-entry': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'node-options': { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -116,5 +121,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     appEntry,
     cpuProfile: values['cpu-prof'] ?? false,
     nodeOptions: (values['node-options'] ?? '').split(/\s+/).filter(Boolean),
+    rounds: positiveNumber('rounds', values.rounds, 1),
   };
 }
