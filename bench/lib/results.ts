@@ -56,7 +56,8 @@ export function medianOfRounds(rounds: FigureResult[]): FigureResult {
     row.target === undefined ? [] : [`${row.metric}: ratio per round ${rounds.map((round) => formatRatio(round.checks[index].ratio)).join(', ')}; median shown`],
   );
   // The measurements shown beside the table are those of the round behind the first targeted row.
-  const source = rounds.find((round) => round.checks.includes(chosen.find((row) => row.target !== undefined) ?? chosen[0])) ?? rounds[0];
+  const shown = Math.max(0, chosen.findIndex((row) => row.target !== undefined));
+  const source = rounds.find((round) => round.checks[shown] === chosen[shown]) ?? rounds[0];
   return {
     figure: rounds[0].figure,
     ticketgate: source.ticketgate,
