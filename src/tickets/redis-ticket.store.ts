@@ -49,11 +49,18 @@ const RATE_SUFFIX = '}:rate';
 
 const NO_REPLICA_WAIT: Durability = { waitReplicas: 0, waitTimeoutMs: 0 };
 
-const SCRIPTS: Record<keyof TicketCommands, { numberOfKeys: number; lua: string }> = {
+type ScriptDefinitions = Partial<Record<keyof TicketCommands, { numberOfKeys: number; lua: string }>>;
+
+/** The scripts of a single node: every operation touches the ticket and its user's index at once. */
+const SINGLE_NODE_SCRIPTS: ScriptDefinitions = {
   ticketIssue: { numberOfKeys: 3, lua: ISSUE_SCRIPT },
   ticketConsume: { numberOfKeys: 2, lua: CONSUME_SCRIPT },
   ticketRevoke: { numberOfKeys: 2, lua: REVOKE_SCRIPT },
   ticketRevokeAll: { numberOfKeys: 1, lua: REVOKE_ALL_SCRIPT },
+};
+
+/** The scripts of a Cluster, where the ticket's slot and the index's slot are reached separately. */
+const CLUSTER_SCRIPTS: ScriptDefinitions = {
   ticketReserve: { numberOfKeys: 2, lua: CLUSTER_RESERVE_SCRIPT },
   ticketStore: { numberOfKeys: 1, lua: CLUSTER_STORE_SCRIPT },
   ticketTake: { numberOfKeys: 2, lua: CLUSTER_TAKE_SCRIPT },
@@ -79,8 +86,16 @@ export class RedisTicketStore implements TicketStore {
     private readonly durability: Durability = NO_REPLICA_WAIT,
   ) {
     this.indexPrefix = `${prefix}user:{`;
-    for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
+    for (const [name, definition] of Object.entries(this.scripts())) redis.defineCommand(name, definition);
     this.commands = redis as unknown as TicketCommands;
+  }
+
+  /**
+   * The scripts this store runs, defined as commands on its client. Only these: ioredis copies
+   * every defined script onto each auto-pipelining batch, once per event-loop turn with commands.
+   */
+  protected scripts(): ScriptDefinitions {
+    return SINGLE_NODE_SCRIPTS;
   }
 
   async issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute = 0): Promise<IssueOutcome> {
@@ -211,6 +226,10 @@ export class RedisTicketStore implements TicketStore {
  *   ticket-slot step, and index entries are pruned by expiry on every issue anyway.
  */
 export class RedisClusterTicketStore extends RedisTicketStore {
+  protected override scripts(): ScriptDefinitions {
+    return CLUSTER_SCRIPTS;
+  }
+
   override async issue(ticketHash: string, record: TicketRecord, maxActive: number, perMinute = 0): Promise<IssueOutcome> {
     const now = Date.now();
     const userTag = this.userTag(record.userId);
