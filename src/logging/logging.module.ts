@@ -11,9 +11,12 @@ import { pinoHttpOptions } from './pino-options';
     LoggerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfig, true>) => ({
-        // Asynchronous stdout: lines written while a write is in flight go out together, instead
-        // of one blocking write(2) per line (pino flushes it on exit).
-        pinoHttp: [pinoHttpOptions(config.get('app.logLevel', { infer: true })), pino.destination({ dest: 1, sync: false })],
+        // Synchronous stdout, pino's default: one write(2) per line, nothing held in memory, so no
+        // line is lost when the process dies. Measured against `sync: false` in paired runs, it
+        // costs less CPU per request and per handshake (the asynchronous writer hands every
+        // write to libuv's thread pool and copies its pending string on every line); a stalled
+        // reader of stdout slows the process instead of growing its memory.
+        pinoHttp: [pinoHttpOptions(config.get('app.logLevel', { infer: true })), pino.destination({ dest: 1, sync: true })],
         // Request lines come from a Fastify hook (registerRequestLogging), not the middleware.
         forRoutes: [],
       }),
