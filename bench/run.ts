@@ -65,11 +65,12 @@ async function main(options: BenchOptions, registry: ProcessRegistry, workDir: s
   };
   const profileDir = join(PROJECT_ROOT, 'bench', 'profiles');
   if (options.cpuProfile) mkdirSync(profileDir, { recursive: true });
-  const profiling = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const app = await startApp(registry, { ...launch, nodeArgs: [...options.nodeOptions, ...profiling] }, 'ticketgate');
+  // Every server is profiled, baselines included, so a figure's profiles can be compared side by side.
+  const profiling = (label: string) => (options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : []);
+  const app = await startApp(registry, { ...launch, nodeArgs: [...options.nodeOptions, ...profiling('ticketgate')] }, 'ticketgate');
   progress(`ticketgate (${options.appEntry}, LOG_LEVEL=${options.logLevel}) on port ${app.port}`);
-  const fastify = await startBaseline(registry, 'fastify', launch, 'baseline-fastify');
-  const socketIo = await startBaseline(registry, 'socket-io', launch, 'baseline-socket-io');
+  const fastify = await startBaseline(registry, 'fastify', { ...launch, nodeArgs: profiling('baseline-fastify') }, 'baseline-fastify');
+  const socketIo = await startBaseline(registry, 'socket-io', { ...launch, nodeArgs: profiling('baseline-socket-io') }, 'baseline-socket-io');
   progress(`baselines: Fastify on port ${fastify.port}, Socket.IO on port ${socketIo.port}`);
 
   const stopServer = (server: ServerHandle) => registry.stop(server.child);

@@ -28,7 +28,7 @@ export interface BenchOptions {
   build: boolean;
   /** The app's entry point: `dist/main.js` (production build), or a `.ts` file run through SWC (tests only). */
   appEntry: string;
-  /** Run the main app with `--cpu-prof`, profiles written to bench/profiles/. */
+  /** Run the app and the baselines with `--cpu-prof`, profiles written to bench/profiles/<label>.cpuprofile. */
   cpuProfile: boolean;
   /** Extra Node.js options for the app (not the baselines), e.g. `--max-semi-space-size=64`. */
   nodeOptions: string[];
@@ -54,7 +54,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --client-processes=N  Socket.IO client processes (default 2)
   --no-build            use the existing dist/ instead of running npm run build
   --app-entry=PATH      app entry point (default dist/main.js; a .ts file runs through SWC, for tests)
-  --cpu-prof            profile the app (node --cpu-prof) into bench/profiles/
+  --cpu-prof            profile the app and the baselines (node --cpu-prof) into bench/profiles/
   --node-options="..."  extra Node.js options for the app only, to try runtime tuning
   --rounds=N            run generate, validate and handshake N times, app and baseline windows
                         alternating, and report each ratio's median (default 1; 3 on a noisy machine)

@@ -82,13 +82,13 @@ export type BaselineName = 'fastify' | 'socket-io';
 export async function startBaseline(
   registry: ProcessRegistry,
   name: BaselineName,
-  launch: Pick<AppLaunch, 'workDir' | 'redisUrl' | 'jwtSecret' | 'minOpenFiles'>,
+  launch: Pick<AppLaunch, 'workDir' | 'redisUrl' | 'jwtSecret' | 'minOpenFiles'> & Partial<Pick<AppLaunch, 'nodeArgs'>>,
   label: string,
 ): Promise<ServerHandle> {
   const port = await freePort();
   const logFile = join(launch.workDir, `${label}.log`);
   const log = openSync(logFile, 'a');
-  const child = registry.spawn(process.execPath, [join(PROJECT_ROOT, 'bench', 'baselines', `${name}.baseline.js`)], {
+  const child = registry.spawn(process.execPath, [...(launch.nodeArgs ?? []), join(PROJECT_ROOT, 'bench', 'baselines', `${name}.baseline.js`)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), REDIS_URL: launch.redisUrl, JWT_SECRET: launch.jwtSecret, NODE_ENV: 'production' },
     stdio: ['ignore', log, log, 'ipc'],
