@@ -102,4 +102,31 @@ describe('benchmark harness (bench/run.ts)', () => {
     expect(shown.ratio).toBeCloseTo(ratios[1], 2);
     expect(results.figures.generate.notes).toContainEqual(expect.stringMatching(/^server CPU per request: ratio per round (\d+\.\d+×, ){2}\d+\.\d+×; median shown$/));
   }, 50_000);
+
+  it('bench:pair runs two builds side by side and prints each round and the ratio B/A', async () => {
+    const { code, stdout, stderr } = await runTs(
+      'bench/pair.ts',
+      // The same source twice: the test proves the plumbing, not a difference.
+      ['--a=src/main.ts', '--b=src/main.ts', '--figure=handshake', '--rate=40', '--duration=0.6', '--warmup=0.3', '--rounds=2'],
+      {},
+      45_000,
+    );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^paired handshake · 40\/s each · 2 rounds of 0\.6 s · LOG_LEVEL=info$/m);
+    const rounds = [...stdout.matchAll(/^\s+(\d+)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d\.\d{3})$/gm)];
+    expect(rounds.map((round) => round[1])).toEqual(['1', '2']);
+    for (const [, , a, b, ratio] of rounds) {
+      expect(Number(a)).toBeGreaterThan(0);
+      expect(Number(b)).toBeGreaterThan(0);
+      expect(Number(ratio)).toBeCloseTo(Number(b) / Number(a), 1);
+    }
+    expect(stdout).toMatch(/^B\/A over all rounds: \d\.\d{3} · B cheaper in [0-2] of 2 rounds$/m);
+    expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]+\.|tkt_[A-Za-z0-9_-]{43}/);
+  }, 50_000);
+
+  it('bench:pair refuses a run without build B, naming the flag', async () => {
+    const { code, stderr } = await runTs('bench/pair.ts', ['--figure=generate'], {}, 15_000);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^--b=ENTRY is required/m);
+  });
 });

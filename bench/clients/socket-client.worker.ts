@@ -7,7 +7,7 @@ import { io, Socket } from 'socket.io-client';
 
 export type WorkerCommand =
   | { type: 'load'; tickets: string[] }
-  | { type: 'churn'; url: string; concurrency: number; seconds: number }
+  | { type: 'churn'; url: string; concurrency: number; seconds: number; rate?: number }
   | { type: 'open'; url: string; concurrency: number }
   | { type: 'close' };
 
@@ -42,12 +42,21 @@ function connect(url: string, ticket: string): Promise<{ socket: Socket; error?:
   });
 }
 
-/** Runs `concurrency` loops that each take tickets until they run out or `deadline` passes. */
-async function run(url: string, concurrency: number, deadline: number, keep: boolean): Promise<Outcome> {
+/**
+ * Runs `concurrency` loops that each take tickets until they run out or `deadline` passes;
+ * with `rate`, the n-th handshake of this process starts no earlier than n/rate seconds in.
+ */
+async function run(url: string, concurrency: number, deadline: number, keep: boolean, rate?: number): Promise<Outcome> {
   const started = performance.now();
   const outcome: Outcome = { ok: 0, failed: 0, failures: {}, seconds: 0 };
+  let begun = 0;
   const loop = async () => {
     while (tickets.length > 0 && performance.now() < deadline) {
+      if (rate) {
+        const wait = started + (begun++ * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (performance.now() >= deadline) break;
+      }
       const { socket, error } = await connect(url, tickets.pop()!);
       if (error) {
         outcome.failed += 1;
@@ -71,7 +80,7 @@ process.on('message', (command: WorkerCommand) => {
       send({ type: 'loaded', count: tickets.length });
       break;
     case 'churn':
-      void run(command.url, command.concurrency, performance.now() + command.seconds * 1000, false).then((outcome) =>
+      void run(command.url, command.concurrency, performance.now() + command.seconds * 1000, false, command.rate).then((outcome) =>
         send({ type: 'churned', ...outcome, unused: tickets.splice(0) }),
       );
       break;

@@ -34,12 +34,17 @@ export class SocketClients {
     return this.workers.map((worker) => worker.pid!);
   }
 
-  /** Connect-then-disconnect loops, `concurrency` in flight overall, until `seconds` pass or the tickets run out. */
-  async churn(url: string, tickets: string[], concurrency: number, seconds: number, measure?: Omit<WindowProcesses, 'clients'>): Promise<SocketRun> {
+  /**
+   * Connect-then-disconnect loops, `concurrency` in flight overall, until `seconds` pass or the
+   * tickets run out; with `rate`, handshakes start at most that many per second overall.
+   */
+  async churn(url: string, tickets: string[], concurrency: number, seconds: number, measure?: Omit<WindowProcesses, 'clients'>, rate?: number): Promise<SocketRun> {
     const active = await this.load(tickets, concurrency);
     const closeWindow = measure ? openWindow({ ...measure, clients: this.pids }) : undefined;
     const outcomes = await Promise.all(
-      active.map(({ worker, share }) => this.ask(worker, { type: 'churn', url, concurrency: share, seconds }, 'churned')),
+      active.map(({ worker, share }) =>
+        this.ask(worker, { type: 'churn', url, concurrency: share, seconds, ...(rate ? { rate: (rate * share) / concurrency } : {}) }, 'churned'),
+      ),
     );
     const usage = closeWindow?.();
     return { ...merge(outcomes), unused: outcomes.flatMap((outcome) => outcome.unused), ...(usage ? { seconds: usage.seconds, usage } : {}) };
