@@ -15,6 +15,7 @@ import { BenchRedis } from './lib/bench-redis';
 import { GENERATE_BODY, GENERATE_PATH, VALIDATE_PATH } from './lib/context';
 import { openWindow } from './lib/cpu-window';
 import { runLoad } from './lib/http-load';
+import { positiveNumber } from './lib/options';
 import { runPaced } from './lib/paced-load';
 import { ProcessRegistry } from './lib/processes';
 import { round } from './lib/results';
@@ -52,13 +53,6 @@ export interface PairOptions {
   logLevel: string;
 }
 
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
-  return parsed;
-}
-
 export function parsePairOptions(argv: string[]): PairOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -79,16 +73,14 @@ export function parsePairOptions(argv: string[]): PairOptions | 'help' {
   if (!values.b) throw new Error('--b=ENTRY is required: the build to compare with --a (default dist/main.js)');
   const figure = (values.figure ?? 'handshake') as PairFigure;
   if (!PAIR_FIGURES.includes(figure)) throw new Error(`--figure must be one of ${PAIR_FIGURES.join(', ')}, got ${JSON.stringify(values.figure)}`);
-  const rounds = positive('rounds', values.rounds, 5);
-  if (!Number.isInteger(rounds)) throw new Error(`--rounds must be a whole number, got ${JSON.stringify(values.rounds)}`);
   return {
     a: values.a ?? 'dist/main.js',
     b: values.b,
     figure,
-    rate: positive('rate', values.rate, DEFAULT_RATES[figure]),
-    duration: positive('duration', values.duration, 5),
-    warmup: positive('warmup', values.warmup, 2),
-    rounds,
+    rate: positiveNumber('rate', values.rate, DEFAULT_RATES[figure], false),
+    duration: positiveNumber('duration', values.duration, 5, false),
+    warmup: positiveNumber('warmup', values.warmup, 2, false),
+    rounds: positiveNumber('rounds', values.rounds, 5),
     logLevel: values['log-level'] ?? 'info',
   };
 }

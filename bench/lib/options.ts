@@ -60,7 +60,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                         alternating, and report each ratio's median (default 1; 3 on a noisy machine)
   --help`;
 
-function positiveNumber(name: string, value: string | undefined, fallback: number, integer = true): number {
+/** A flag's value as a positive number (`fallback` when absent); throws a message fit for the user. */
+export function positiveNumber(name: string, value: string | undefined, fallback: number, integer = true): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0 || (integer && !Number.isInteger(parsed))) {
