@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchRedis } from './lib/bench-redis';
-import { GENERATE_BODY, GENERATE_PATH, VALIDATE_PATH } from './lib/context';
+import { generateRequest, validateRequest } from './lib/context';
 import { openWindow } from './lib/cpu-window';
 import { runLoad } from './lib/http-load';
 import { positiveNumber } from './lib/options';
@@ -127,16 +127,19 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
   if (options.figure !== 'generate') {
     for (const build of builds) {
       progress(`${build.server.label}: generating ${perBuild} tickets`);
-      await runLoad({
+      const filled = await runLoad({
         baseUrl: build.server.baseUrl,
         connections: 50,
         amount: perBuild,
-        next: () => ({ path: GENERATE_PATH, authorization: `Bearer ${rotation.take()}`, body: GENERATE_BODY }),
+        next: () => generateRequest({ rotation }),
         onResponse: (status, body) => {
           const ticket = status === 201 ? ticketIn(body) : undefined;
           if (ticket) build.tickets.push(ticket);
         },
       });
+      if (build.tickets.length < perBuild) {
+        throw new Error(`${build.server.label}: only ${build.tickets.length} of ${perBuild} tickets could be generated (status codes ${JSON.stringify(filled.statusCodes)})`);
+      }
     }
   }
   if (options.figure === 'handshake') {
@@ -162,10 +165,7 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
           rate: options.rate,
           seconds,
           connections: 50,
-          next: () =>
-            options.figure === 'generate'
-              ? { path: GENERATE_PATH, authorization: `Bearer ${rotation.take()}`, body: GENERATE_BODY }
-              : { path: VALIDATE_PATH, authorization: `Bearer ${tokens.validator}`, body: JSON.stringify({ ticket: build.tickets.pop() }) },
+          next: () => (options.figure === 'generate' ? generateRequest({ rotation }) : validateRequest({ tokens }, build.tickets.pop()!)),
         });
         const usage = closeWindow();
         failures += result.non2xx + result.errors;

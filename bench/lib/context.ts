@@ -42,13 +42,13 @@ export interface BenchContext {
   progress(message: string): void;
 }
 
-export const generateRequest = (context: BenchContext): RequestSpec => ({
+export const generateRequest = (context: Pick<BenchContext, 'rotation'>): RequestSpec => ({
   path: GENERATE_PATH,
   authorization: `Bearer ${context.rotation.take()}`,
   body: GENERATE_BODY,
 });
 
-export const validateRequest = (context: BenchContext, ticket: string): RequestSpec => ({
+export const validateRequest = (context: Pick<BenchContext, 'tokens'>, ticket: string): RequestSpec => ({
   path: VALIDATE_PATH,
   authorization: `Bearer ${context.tokens.validator}`,
   body: JSON.stringify({ ticket }),
