@@ -7,8 +7,11 @@ import { configureApp, createFastifyAdapter } from './app.setup';
 import type { AllConfig } from './config';
 import { InvalidConfigError } from './config/env.validation';
 import { enableGracefulShutdown } from './lifecycle/enable-graceful-shutdown';
+import { applyRuntimeTuning } from './lifecycle/runtime-tuning';
 
 async function bootstrap(): Promise<void> {
+  // Before the app allocates anything on the request path (see runtime-tuning.ts).
+  applyRuntimeTuning();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
     bufferLogs: true,
   });
