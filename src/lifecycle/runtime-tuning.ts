@@ -8,12 +8,12 @@ import { setFlagsFromString } from 'node:v8';
  *
  * `--no-allocation-site-pretenuring`: V8 watches which allocation sites produce objects that
  * survive a young-generation GC and starts allocating those directly in the old generation.
- * Under request load that decision goes wrong here: per-request objects (ioredis pipelines and
- * commands, response headers) get allocated old, die a millisecond later, and keep the young
- * objects they point to alive through every scavenge until the next full GC. Measured with
- * `npm run bench:pair` and a paced 1,000 generates/s: half the bytes promoted per scavenge
- * (0.7 MB instead of 1.45), p99 latency 2.6–3.6 ms instead of 6.6–9.7, p99.9 4–6 ms instead of
- * 24–32, and about 9% less CPU per generate.
+ * Under request load that decision goes wrong here: per-request objects get allocated old, die
+ * a millisecond later, and keep the young objects they point to alive through every scavenge
+ * until the next full GC. At a paced 1,000 generates/s it halves the bytes promoted per scavenge
+ * (0.7 MB instead of 1.45) and brings p99 latency to 2.6–3.6 ms from 6.6–9.7 (p99.9 4–6 ms from
+ * 24–32); in `npm run bench:pair` at 1,500/s it costs about 10% less CPU per generate and per
+ * validate. README, "Benchmarks and performance", has the runs.
  */
 export const RUNTIME_V8_FLAGS = ['--no-allocation-site-pretenuring'] as const;
 
