@@ -45,6 +45,10 @@ describe('RedisTicketStore keyspace', () => {
     const keys = await redis.keys(`${prefix}*`);
     expect(keys).toHaveLength(2);
     const index = keys.find((key) => key.includes(':user:'))!;
+    // Key names are fixed (SHA-1 of the user id, SHA-256 of the ticket), so one release finds
+    // what another wrote during a rolling deploy.
+    expect(index).toContain(':user:{86b3c88b3f2c54da0150b6f33dae31e1f6021559}');
+    expect(keys.some((key) => key.includes(hashTicket(ticket)))).toBe(true);
     expect(await redis.pttl(index)).toBeGreaterThan(0);
     expect(await redis.pttl(index)).toBeLessThanOrEqual(5_000);
     for (const key of keys) expect(key).not.toContain(ticket.slice(4));

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ReplyError } from 'ioredis';
 import { StoreUnavailableException } from '../common/errors';
@@ -177,7 +177,7 @@ export class RedisTicketStore implements TicketStore {
 
   /** `<p>user:{<sha1(userId)>` — the start of every per-user key, hash tag included. */
   protected userTag(userId: string): string {
-    return this.indexPrefix + createHash('sha1').update(userId).digest('hex');
+    return this.indexPrefix + hash('sha1', userId, 'hex');
   }
 
   /**
@@ -268,7 +268,7 @@ export class RedisClusterTicketStore extends RedisTicketStore {
   override async revokeAllForUser(userId: string): Promise<number> {
     const index = this.indexKey(userId);
     const hashes = await this.run(() => this.redis.zrangebyscore(index, Date.now(), '+inf'));
-    const owners = await Promise.all(hashes.map((hash) => this.revokeInSlot(hash, userId)));
+    const owners = await Promise.all(hashes.map((ticketHash) => this.revokeInSlot(ticketHash, userId)));
     await this.unindex(index, ...hashes);
     return owners.filter((owner) => owner !== null).length;
   }

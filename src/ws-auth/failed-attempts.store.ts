@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis.constants';
 
 /** The window of one address after a failure was recorded. */
@@ -76,6 +76,6 @@ export class RedisFailedAttempts implements FailedAttemptsStore {
   }
 
   private key(address: string): string {
-    return `${this.prefix}ws:failed:{${createHash('sha256').update(address).digest('base64url')}}`;
+    return `${this.prefix}ws:failed:{${hash('sha256', address, 'base64url')}}`;
   }
 }
