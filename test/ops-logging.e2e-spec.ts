@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { LogLine, ServerProcess } from './support/server-process';
 import { redisEnv } from './support/test-app';
 import { devToken } from './support/tokens';
@@ -59,6 +60,15 @@ describe('JSON logs of a full ticket flow', () => {
     expect((await call('revoke', 'DELETE', `${GENERATE}/${second.ticket}`, userToken)).status).toBe(204);
     expect((await json(call('after-revoke', 'POST', VALIDATE, validatorToken, { ticket: second.ticket }))).valid).toBe(false);
 
+    const third = await json(call('generate-3', 'POST', GENERATE, userToken, {}));
+    tickets.push(third.ticket);
+    const socket = io(server.baseUrl, { auth: { ticket: third.ticket }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    socket.disconnect();
+
     expect((await call('malformed', 'POST', VALIDATE, validatorToken, { ticket: 'tkt_short' })).status).toBe(200);
     expect((await call('forged', 'POST', GENERATE, forgedToken, {})).status).toBe(401);
     expect((await call('unknown-route', 'GET', `/nope/${first.ticket}?ticket=${second.ticket}&token=${userToken}`, userToken)).status).toBe(404);
@@ -99,6 +109,18 @@ describe('JSON logs of a full ticket flow', () => {
     expect(lines).toHaveLength(1);
   });
 
+  it('writes a ticket request as one line: the access line carries the audit event', async () => {
+    for (const [name, event, statusCode] of [
+      ['generate', 'ticket.issued', 201],
+      ['consume', 'ticket.consumed', 200],
+      ['revoke', 'ticket.revoked', 204],
+    ] as const) {
+      await requestLine(name);
+      const lines = server.lines.filter((line) => (line.req as { id?: string } | undefined)?.id === `ops-${name}`);
+      expect(lines).toEqual([expect.objectContaining({ context: 'TicketAudit', event, res: { statusCode }, msg: 'request completed', level: 30 })]);
+    }
+  });
+
   it('generates a request id when the caller sends none, and echoes it', () => {
     expect(requestIds.generated).toMatch(/^[0-9a-f-]{36}$/);
     expect(server.lines.some((line) => (line.req as { id?: string } | undefined)?.id === requestIds.generated)).toBe(true);
@@ -115,6 +137,13 @@ describe('JSON logs of a full ticket flow', () => {
     expect(audit('ticket.issued', first)[0].req).toMatchObject({ id: 'ops-generate' });
   });
 
+  it('writes the audit events of a socket handshake on lines of their own', async () => {
+    const third = tickets[2];
+    await server.waitForLog((line) => line.event === 'ws.connected' && line.userId === userId);
+    expect(audit('ticket.consumed', third)).toEqual([expect.objectContaining({ userId, via: 'handshake', level: 30 })]);
+    expect(audit('ticket.consumed', third)[0]).not.toHaveProperty('res');
+  });
+
   it('warns about the replay of a consumed ticket with the client address and user agent', () => {
     const [replay] = audit('ticket.refused', tickets[0]) as LogLine[];
     expect(replay).toMatchObject({
@@ -127,5 +156,7 @@ describe('JSON logs of a full ticket flow', () => {
     });
     expect(String(replay.address)).toMatch(/127\.0\.0\.1$/);
     expect(audit('ticket.refused', tickets[0])).toHaveLength(1);
+    // A 200 answer, logged at the warning's level on the request's own line.
+    expect(replay).toMatchObject({ req: { id: 'ops-replay' }, res: { statusCode: 200 } });
   });
 });

@@ -8,6 +8,7 @@ import { RequirePermissions } from '../auth/permissions.decorator';
 import { PermissionsGuard } from '../auth/permissions.guard';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ForbiddenException } from '../common/errors';
+import { requestAudit } from '../logging/audit';
 import { CreateTicketDto } from './dto/create-ticket.dto';
 import { RevokeAllQueryDto } from './dto/revoke-all-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
@@ -36,7 +37,7 @@ export class TicketsController {
   @ApiResponse({ status: 201, type: IssuedTicketDto })
   @ApiErrorResponses(400, 401, 403, 413, 429, 503)
   generate(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateTicketDto, @Req() request: FastifyRequest): Promise<IssuedTicketDto> {
-    return this.tickets.issue(user, body, { requestId: request.id });
+    return this.tickets.issue(user, body, requestAudit(request));
   }
 
   @Post('api/v1/websocket/ticket/validate')
@@ -51,7 +52,7 @@ export class TicketsController {
   @ApiOkResponse({ type: ValidatedTicketDto })
   @ApiErrorResponses(400, 401, 403, 413, 503)
   async validate(@Body() body: TicketBodyDto, @Req() request: FastifyRequest): Promise<ValidatedTicketDto> {
-    const context = { via: 'validate' as const, address: request.ip, userAgent: request.headers['user-agent'], requestId: request.id };
+    const context = { via: 'validate' as const, address: request.ip, userAgent: request.headers['user-agent'], ...requestAudit(request) };
     // A sender-constrained ticket is only redeemable with a proof of possession (socket handshake).
     const outcome = await this.tickets.redeem(body.ticket, context, (record) => (record.publicKey ? 'unbound_proof' : undefined));
     if (!outcome.accepted) return { valid: false };
@@ -75,7 +76,7 @@ export class TicketsController {
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiErrorResponses(400, 401, 404, 413, 503)
   async revoke(@CurrentUser() user: AuthenticatedUser, @Body() body: TicketBodyDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.tickets.revoke(body.ticket, user, user.permissions.includes(ADMIN_PERMISSION), { requestId: request.id });
+    await this.tickets.revoke(body.ticket, user, user.permissions.includes(ADMIN_PERMISSION), requestAudit(request));
   }
 
   @Delete('api/v1/websocket/ticket/:ticket')
@@ -87,7 +88,7 @@ export class TicketsController {
   @ApiResponse({ status: 204, description: 'Revoked' })
   @ApiErrorResponses(401, 404, 503)
   async revokeByPath(@CurrentUser() user: AuthenticatedUser, @Param('ticket') ticket: string, @Req() request: FastifyRequest): Promise<void> {
-    await this.tickets.revoke(ticket, user, user.permissions.includes(ADMIN_PERMISSION), { requestId: request.id });
+    await this.tickets.revoke(ticket, user, user.permissions.includes(ADMIN_PERMISSION), requestAudit(request));
   }
 
   @Delete('api/v1/websocket/tickets')
@@ -105,7 +106,7 @@ export class TicketsController {
     if (target !== user.userId && !user.permissions.includes(ADMIN_PERMISSION)) {
       throw new ForbiddenException(`Missing permission: ${ADMIN_PERMISSION} (needed to revoke another user's tickets)`);
     }
-    const revoked = await this.tickets.revokeAllForUser(target, user.userId, { requestId: request.id });
+    const revoked = await this.tickets.revokeAllForUser(target, user.userId, requestAudit(request));
     const disconnected = query.disconnect
       ? await this.sockets.disconnectUser(target, query.reason ?? 'revoked')
       : 0;

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { createPublicKey, JsonWebKey } from 'node:crypto';
 import { ticketsConfig } from '../config';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { AUDIT_CONTEXT, AuditContext, AuditEntry } from '../logging/audit';
 import { missingPermissions } from '../auth/permissions.decorator';
 import {
   ForbiddenException,
@@ -25,11 +26,6 @@ export interface PresentationContext extends AuditContext {
   via: 'validate' | 'handshake';
 }
 
-/** Correlates audit lines with the HTTP request that caused them (its `X-Request-Id`). */
-export interface AuditContext {
-  requestId?: string;
-}
-
 /** A last check of a ticket the store accepted; returns why to refuse it, or nothing. */
 export type TicketVetting = (record: TicketRecord) => RejectReason | undefined;
 
@@ -50,7 +46,7 @@ export interface IssueOptions extends AuditContext {
  */
 @Injectable()
 export class TicketsService {
-  private readonly logger = new Logger('TicketAudit');
+  private readonly logger = new Logger(AUDIT_CONTEXT);
 
   constructor(
     @Inject(TICKET_STORE) private readonly store: TicketStore,
@@ -88,7 +84,7 @@ export class TicketsService {
     }
     if (!outcome.issued) throw new TooManyActiveTicketsException(maxActivePerUser, outcome.retryAfterSeconds);
     this.counters.recordIssued();
-    this.logger.log(audit(options, { event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) }));
+    this.audit(options, { level: 'info', fields: { event: 'ticket.issued', userId: user.userId, ticketRef: ticketRef(ticketHash), ttlSeconds, bound: Boolean(record.publicKey) } });
     return {
       ticket,
       expiresAt: new Date(record.expiresAt).toISOString(),
@@ -111,7 +107,7 @@ export class TicketsService {
     const objection = vet?.(outcome.record);
     if (objection) return this.refuse(objection, ticketHash, context, outcome.record.userId);
     this.counters.recordConsumed();
-    this.logger.log(audit(context, { event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via }));
+    this.audit(context, { level: 'info', fields: { event: 'ticket.consumed', userId: outcome.record.userId, ticketRef: ticketRef(ticketHash), via: context.via } });
     return { accepted: true, record: outcome.record, ticketHash };
   }
 
@@ -122,13 +118,13 @@ export class TicketsService {
     const revoked = await this.store.revoke(ticketHash, isAdmin ? null : caller.userId);
     if (!revoked) throw new TicketNotFoundException();
     this.counters.recordRevoked(1);
-    this.logger.log(audit(context, { event: 'ticket.revoked', by: caller.userId, ticketRef: ticketRef(ticketHash) }));
+    this.audit(context, { level: 'info', fields: { event: 'ticket.revoked', by: caller.userId, ticketRef: ticketRef(ticketHash) } });
   }
 
   async revokeAllForUser(userId: string, by: string, context: AuditContext = {}): Promise<number> {
     const revoked = await this.store.revokeAllForUser(userId);
     this.counters.recordRevoked(revoked);
-    this.logger.log(audit(context, { event: 'tickets.revoked_all', userId, by, revoked }));
+    this.audit(context, { level: 'info', fields: { event: 'tickets.revoked_all', userId, by, revoked } });
     return revoked;
   }
 
@@ -148,25 +144,36 @@ export class TicketsService {
     userId?: string,
   ): RedeemOutcome {
     this.counters.recordRejected(reason);
-    const entry = audit(context, {
+    const fields = {
       event: 'ticket.refused',
       reason,
       via: context.via,
       ...(ticketHash ? { ticketRef: ticketRef(ticketHash) } : {}),
       ...(userId ? { userId } : {}),
-    });
+    };
     if (reason === 'replayed') {
-      this.logger.warn({ ...entry, address: context.address, userAgent: context.userAgent?.slice(0, 256) }, 'Replay of a consumed ticket');
+      this.audit(context, {
+        level: 'warn',
+        fields: { ...fields, address: context.address, userAgent: context.userAgent?.slice(0, 256) },
+        message: 'Replay of a consumed ticket',
+      });
     } else {
-      this.logger.log(entry);
+      this.audit(context, { level: 'info', fields });
     }
     return { accepted: false, reason };
   }
-}
 
-/** An audit line, with the request id of the HTTP request behind it when there is one. */
-function audit<T extends object>(context: AuditContext, entry: T): T & { req?: { id: string } } {
-  return context.requestId ? { ...entry, req: { id: context.requestId } } : entry;
+  /**
+   * Writes an audit event: on the access line of the HTTP request behind it when there is one
+   * (see `requestAudit`), else on a line of its own, with that request's id when known.
+   */
+  private audit(context: AuditContext, entry: AuditEntry): void {
+    if (context.annotate?.(entry)) return;
+    const line = context.requestId ? { ...entry.fields, req: { id: context.requestId } } : entry.fields;
+    const method = entry.level === 'warn' ? 'warn' : 'log';
+    if (entry.message) this.logger[method](line, entry.message);
+    else this.logger[method](line);
+  }
 }
 
 function pickPublicJwk(jwk: JsonWebKey): JsonWebKey {
