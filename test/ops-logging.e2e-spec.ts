@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { io } from 'socket.io-client';
 import { LogLine, ServerProcess } from './support/server-process';
 import { redisEnv } from './support/test-app';
@@ -68,6 +69,23 @@ describe('JSON logs of a full ticket flow', () => {
       socket.once('connect_error', reject);
     });
     socket.disconnect();
+
+    // A backend that hangs up right after asking: the ticket is consumed, and that is logged.
+    const fourth = await json(call('generate-4', 'POST', GENERATE, userToken, {}));
+    tickets.push(fourth.ticket);
+    const body = JSON.stringify({ ticket: fourth.ticket });
+    const { port } = new URL(server.baseUrl);
+    await new Promise<void>((resolve, reject) => {
+      const client = connect(Number(port), '127.0.0.1', () => {
+        client.end(
+          `POST ${VALIDATE} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: ops-hung-up\r\nAuthorization: Bearer ${validatorToken}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
+      client.on('error', reject);
+      client.on('close', () => resolve());
+      client.resume();
+    });
 
     expect((await call('malformed', 'POST', VALIDATE, validatorToken, { ticket: 'tkt_short' })).status).toBe(200);
     expect((await call('forged', 'POST', GENERATE, forgedToken, {})).status).toBe(401);
@@ -142,6 +160,12 @@ describe('JSON logs of a full ticket flow', () => {
     await server.waitForLog((line) => line.event === 'ws.connected' && line.userId === userId);
     expect(audit('ticket.consumed', third)).toEqual([expect.objectContaining({ userId, via: 'handshake', level: 30 })]);
     expect(audit('ticket.consumed', third)[0]).not.toHaveProperty('res');
+  });
+
+  it('logs the audit event of a request whose client hung up before the answer', async () => {
+    const consumed = await server.waitForLog((line) => line.event === 'ticket.consumed' && line.ticketRef === refOf(tickets[3]));
+    expect(consumed).toMatchObject({ context: 'TicketAudit', userId, via: 'validate', req: { id: 'ops-hung-up' } });
+    expect(audit('ticket.consumed', tickets[3])).toHaveLength(1);
   });
 
   it('warns about the replay of a consumed ticket with the client address and user agent', () => {

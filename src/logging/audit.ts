@@ -1,5 +1,3 @@
-import type { FastifyRequest } from 'fastify';
-
 /** The `context` of audit lines, whether written on their own or on a request's line. */
 export const AUDIT_CONTEXT = 'TicketAudit';
 
@@ -27,21 +25,7 @@ export interface AuditContext {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The audit entry of this request, written on its access line; undefined without request logging. */
+    /** The audit entry held for this request's access line; undefined without request logging. */
     auditEntry?: AuditEntry | null;
   }
-}
-
-/** The audit context of an HTTP request (see `registerRequestLogging`). */
-export function requestAudit(request: FastifyRequest): AuditContext {
-  // null: the access-line hook is installed and will write the entry; undefined: it is not.
-  if (request.auditEntry === undefined) return { requestId: request.id };
-  return {
-    requestId: request.id,
-    annotate: (entry) => {
-      if (request.auditEntry) return false;
-      request.auditEntry = entry;
-      return true;
-    },
-  };
 }

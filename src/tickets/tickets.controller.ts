@@ -8,7 +8,7 @@ import { RequirePermissions } from '../auth/permissions.decorator';
 import { PermissionsGuard } from '../auth/permissions.guard';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ForbiddenException } from '../common/errors';
-import { requestAudit } from '../logging/audit';
+import { requestAudit } from '../logging/request-logging.hook';
 import { CreateTicketDto } from './dto/create-ticket.dto';
 import { RevokeAllQueryDto } from './dto/revoke-all-query.dto';
 import { StatusResponseDto } from './dto/status-response.dto';
