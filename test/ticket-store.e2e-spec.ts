@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { CoalescingRedis } from '../src/redis/coalescing-redis';
 import { MemoryTicketStore } from '../src/tickets/memory-ticket.store';
 import { RedisTicketStore } from '../src/tickets/redis-ticket.store';
 import { hashTicket, mintTicket } from '../src/tickets/ticket-codec';
@@ -17,6 +18,14 @@ const harnesses: Array<[string, () => Promise<StoreHarness>]> = [
     'redis',
     async () => {
       const redis = new Redis(LOCAL_REDIS_URL);
+      return { store: new RedisTicketStore(redis, uniquePrefix('store')), close: async () => void (await redis.quit()) };
+    },
+  ],
+  [
+    // The client the service runs with: one write per event-loop turn.
+    'redis, writes batched per turn',
+    async () => {
+      const redis = new CoalescingRedis(LOCAL_REDIS_URL);
       return { store: new RedisTicketStore(redis, uniquePrefix('store')), close: async () => void (await redis.quit()) };
     },
   ],

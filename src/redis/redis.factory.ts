@@ -1,7 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config';
+import { CoalescingRedis } from './coalescing-redis';
 import type { RedisClient } from './redis.constants';
+
+/** How a client groups the commands issued in one event-loop turn into one write. */
+export interface RedisBatching {
+  /**
+   * Standalone and Sentinel clients cork their socket for the turn (see `CoalescingRedis`); a
+   * Cluster client, whose node connections ioredis creates itself, auto-pipelines per node.
+   * Off by default: one write per command.
+   */
+  batchWrites?: boolean;
+}
 
 /**
  * Builds an ioredis client — standalone, Sentinel or Cluster, by `config.mode` — that fails fast
@@ -10,7 +21,12 @@ import type { RedisClient } from './redis.constants';
  * (and, with Sentinel, rediscovery of the primary after a failover) is retried forever with a
  * short capped backoff.
  */
-export function createRedisClient(config: RedisConfig, name: string, overrides: RedisOptions = {}): RedisClient {
+export function createRedisClient(
+  config: RedisConfig,
+  name: string,
+  overrides: RedisOptions = {},
+  { batchWrites = false }: RedisBatching = {},
+): RedisClient {
   const retry = (attempt: number) => Math.min(50 * 2 ** attempt, 1_000);
   const options: RedisOptions = {
     connectionName: `ticketgate:${name}`,
@@ -30,12 +46,12 @@ export function createRedisClient(config: RedisConfig, name: string, overrides: 
       redisOptions: options,
       enableOfflineQueue: options.enableOfflineQueue,
       // A cluster client pipelines by itself, per node; its nodes' clients never see the option.
-      enableAutoPipelining: options.enableAutoPipelining ?? false,
+      enableAutoPipelining: batchWrites,
       clusterRetryStrategy: retry,
       scaleReads: 'master',
     });
   } else if (config.mode === 'sentinel') {
-    client = new Redis({
+    client = new (batchWrites ? CoalescingRedis : Redis)({
       ...options,
       sentinels: config.sentinels,
       name: config.sentinelName,
@@ -45,7 +61,7 @@ export function createRedisClient(config: RedisConfig, name: string, overrides: 
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     });
   } else {
-    client = new Redis(config.url!, options);
+    client = new (batchWrites ? CoalescingRedis : Redis)(config.url!, options);
   }
   logTransitions(client, new Logger(`Redis:${name}`));
   return client;

@@ -19,10 +19,10 @@ import { RedisHealthIndicator } from './redis.health';
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfig, true>): RedisClient | null => {
         const redis = config.get('redis', { infer: true });
-        // Auto-pipelining: commands issued in the same event-loop turn (many requests' scripts
-        // under load) leave in one write(2) instead of one each. Every command is still its own
-        // atomic script with its own reply and timeout.
-        return redis.mode ? createRedisClient(redis, 'store', { enableAutoPipelining: true }) : null;
+        // Commands issued in the same event-loop turn (many requests' scripts under load) leave
+        // in one write(2) instead of one each. Every command is still its own atomic script with
+        // its own reply and timeout.
+        return redis.mode ? createRedisClient(redis, 'store', {}, { batchWrites: true }) : null;
       },
     },
     RedisHealthIndicator,

@@ -91,8 +91,8 @@ export class RedisTicketStore implements TicketStore {
   }
 
   /**
-   * The scripts this store runs, defined as commands on its client. Only these: ioredis copies
-   * every defined script onto each auto-pipelining batch, once per event-loop turn with commands.
+   * The scripts this store runs, defined as commands on its client. Only these: on a Cluster,
+   * ioredis copies every defined script onto each auto-pipelining batch, once per turn and node.
    */
   protected scripts(): ScriptDefinitions {
     return SINGLE_NODE_SCRIPTS;
