@@ -88,7 +88,7 @@ describe('Redis write batching (the store client)', () => {
 
   it('keeps batching on the new connection after Redis drops the old one', async () => {
     const reconnected = new Promise<void>((resolve) => client.once('ready', () => resolve()));
-    await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
     await reconnected;
 
     let values: unknown[] = [];
