@@ -33,7 +33,10 @@ const DEFAULT_RATES: Record<PairFigure, number> = { generate: 1_500, validate: 1
 export const PAIR_USAGE = `Usage: npm run bench:pair -- --b=ENTRY [flags]   (run npm run build first)
 
   --a=ENTRY          build A's entry point (default dist/main.js)
-  --b=ENTRY          build B's entry point, e.g. a patched copy of dist/ (required)
+  --b=ENTRY          build B's entry point, e.g. a patched copy of dist/ (required; may be A's,
+                     to compare Node.js options alone)
+  --a-node-options="..."  extra Node.js options for build A (e.g. --max-semi-space-size=32)
+  --b-node-options="..."  extra Node.js options for build B
   --figure=NAME      ${PAIR_FIGURES.join(' | ')} (default handshake)
   --rate=N           operations per second, each build (default generate/validate ${DEFAULT_RATES.generate}, handshake ${DEFAULT_RATES.handshake})
   --duration=SECONDS length of each measured round (default 5)
@@ -51,7 +54,11 @@ export interface PairOptions {
   warmup: number;
   rounds: number;
   logLevel: string;
+  /** Extra Node.js options of each build. */
+  nodeArgs: { a: string[]; b: string[] };
 }
+
+const nodeArgsFrom = (value: string | undefined) => (value ?? '').split(/\s+/).filter(Boolean);
 
 export function parsePairOptions(argv: string[]): PairOptions | 'help' {
   const { values } = parseArgs({
@@ -66,6 +73,8 @@ export function parsePairOptions(argv: string[]): PairOptions | 'help' {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       'log-level': { type: 'string' },
+      'a-node-options': { type: 'string' },
+      'b-node-options': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -82,6 +91,7 @@ export function parsePairOptions(argv: string[]): PairOptions | 'help' {
     warmup: positiveNumber('warmup', values.warmup, 2, false),
     rounds: positiveNumber('rounds', values.rounds, 5),
     logLevel: values['log-level'] ?? 'info',
+    nodeArgs: { a: nodeArgsFrom(values['a-node-options']), b: nodeArgsFrom(values['b-node-options']) },
   };
 }
 
@@ -118,8 +128,9 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
   const launch = { workDir, redisUrl: redis.url, jwtSecret: tokens.secret, logLevel: options.logLevel, minOpenFiles: 4_096, nodeArgs: [] };
   const builds: Build[] = [];
   for (const [label, entry] of [['a', options.a], ['b', options.b]] as const) {
-    builds.push({ server: await startApp(registry, { ...launch, entry }, label), tickets: [] });
-    progress(`${label}: node ${entry} on port ${builds.at(-1)!.server.port}`);
+    const nodeArgs = options.nodeArgs[label];
+    builds.push({ server: await startApp(registry, { ...launch, entry, nodeArgs }, label), tickets: [] });
+    progress(`${label}: ${['node', ...nodeArgs, entry].join(' ')} on port ${builds.at(-1)!.server.port}`);
   }
 
   // Validate and handshake consume a ticket each: every build gets all it will need up front.
@@ -190,8 +201,8 @@ export function renderPair(result: PairResult): string {
   const { options } = result;
   const lines = [
     `paired ${options.figure} · ${options.rate}/s each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`,
-    `A: ${options.a}`,
-    `B: ${options.b}`,
+    `A: ${[...options.nodeArgs.a, options.a].join(' ')}`,
+    `B: ${[...options.nodeArgs.b, options.b].join(' ')}`,
     '',
     'round  A µs/op  B µs/op  B/A',
     ...result.rounds.map((measured, index) => `${String(index + 1).padStart(5)}  ${measured.a.toFixed(1).padStart(7)}  ${measured.b.toFixed(1).padStart(7)}  ${measured.ratio.toFixed(3)}`),

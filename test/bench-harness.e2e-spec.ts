@@ -107,12 +107,14 @@ describe('benchmark harness (bench/run.ts)', () => {
     const { code, stdout, stderr } = await runTs(
       'bench/pair.ts',
       // The same source twice: the test proves the plumbing, not a difference.
-      ['--a=src/main.ts', '--b=src/main.ts', '--figure=handshake', '--rate=40', '--duration=0.6', '--warmup=0.3', '--rounds=2'],
+      ['--a=src/main.ts', '--b=src/main.ts', '--b-node-options=--max-semi-space-size=8', '--figure=handshake', '--rate=40', '--duration=0.6', '--warmup=0.3', '--rounds=2'],
       {},
       45_000,
     );
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^paired handshake · 40\/s each · 2 rounds of 0\.6 s · LOG_LEVEL=info$/m);
+    expect(stdout).toMatch(/^A: src\/main\.ts$/m);
+    expect(stdout).toMatch(/^B: --max-semi-space-size=8 src\/main\.ts$/m);
     const rounds = [...stdout.matchAll(/^\s+(\d+)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d\.\d{3})$/gm)];
     expect(rounds.map((round) => round[1])).toEqual(['1', '2']);
     for (const [, , a, b, ratio] of rounds) {
@@ -123,6 +125,17 @@ describe('benchmark harness (bench/run.ts)', () => {
     expect(stdout).toMatch(/^B\/A over all rounds: \d\.\d{3} · B cheaper in [0-2] of 2 rounds$/m);
     expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]+\.|tkt_[A-Za-z0-9_-]{43}/);
   }, 50_000);
+
+  it("bench:pair starts each build with its own Node.js options: a flag Node refuses stops build A's start", async () => {
+    const { code, stderr } = await runTs(
+      'bench/pair.ts',
+      ['--a=src/main.ts', '--b=src/main.ts', '--a-node-options=--no-such-node-flag', '--figure=generate', '--duration=0.5', '--rounds=1'],
+      {},
+      30_000,
+    );
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/the app \(a; log .*\) exited \(code 9/);
+  }, 35_000);
 
   it('bench:pair refuses a run without build B, naming the flag', async () => {
     const { code, stderr } = await runTs('bench/pair.ts', ['--figure=generate'], {}, 15_000);
