@@ -4,6 +4,19 @@ import { CoalescingRedis } from '../src/redis/coalescing-redis';
 import { closeRedisClient, createRedisClient, waitForReady } from '../src/redis/redis.factory';
 import { RedisServer } from './support/redis-server';
 
+/** A standalone Redis at `url`, with the service's default timeouts. */
+const config = (url: string): RedisConfig => ({
+  mode: 'standalone',
+  url,
+  sentinels: [],
+  sentinelName: 'mymaster',
+  clusterNodes: [],
+  waitReplicas: 0,
+  keyPrefix: 'batching:',
+  commandTimeoutMs: 500,
+  connectTimeoutMs: 2_000,
+});
+
 /**
  * The store's client groups the commands of one event-loop turn into one write. Measured on a
  * Redis of its own, whose `total_reads_processed` counts the reads it took from its clients.
@@ -12,18 +25,6 @@ describe('Redis write batching (the store client)', () => {
   let server: RedisServer;
   let admin: Redis;
   let client: Redis;
-
-  const config = (url: string): RedisConfig => ({
-    mode: 'standalone',
-    url,
-    sentinels: [],
-    sentinelName: 'mymaster',
-    clusterNodes: [],
-    waitReplicas: 0,
-    keyPrefix: 'batching:',
-    commandTimeoutMs: 500,
-    connectTimeoutMs: 2_000,
-  });
 
   /** Reads Redis has taken from its clients, not counting the INFO that asks. */
   async function readsDuring(work: () => Promise<unknown>): Promise<number> {
@@ -104,20 +105,7 @@ describe('Redis write batching (the store client)', () => {
 describe('Redis clients without write batching', () => {
   it('are plain ioredis clients (one write per command)', async () => {
     const server = await RedisServer.start();
-    const client = createRedisClient(
-      {
-        mode: 'standalone',
-        url: server.url,
-        sentinels: [],
-        sentinelName: 'mymaster',
-        clusterNodes: [],
-        waitReplicas: 0,
-        keyPrefix: 'plain:',
-        commandTimeoutMs: 500,
-        connectTimeoutMs: 2_000,
-      },
-      'socket.io-pub',
-    );
+    const client = createRedisClient(config(server.url), 'socket.io-pub');
     try {
       expect(client).not.toBeInstanceOf(CoalescingRedis);
       expect(await waitForReady(client, 2_000)).toBe(true);
