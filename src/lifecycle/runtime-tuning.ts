@@ -13,7 +13,8 @@ import { setFlagsFromString } from 'node:v8';
  * until the next full GC. At a paced 1,000 generates/s it halves the bytes promoted per scavenge
  * (0.7 MB instead of 1.45) and brings p99 latency to 2.6–3.6 ms from 6.6–9.7 (p99.9 4–6 ms from
  * 24–32); in `npm run bench:pair` at 1,500/s it costs about 10% less CPU per generate and per
- * validate. README, "Benchmarks and performance", has the runs.
+ * validate (still 7.9% per generate after Redis write batching). README, "Benchmarks and
+ * performance", has the runs.
  */
 export const RUNTIME_V8_FLAGS = ['--no-allocation-site-pretenuring'] as const;
 
