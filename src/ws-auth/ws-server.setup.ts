@@ -1,5 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import cors, { CorsOptions } from 'cors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
 import type { AllConfig } from '../config';
@@ -14,6 +16,15 @@ import { WsAuthService } from './ws-auth.service';
 const MAX_PACKET_BYTES = 64 * 1024;
 /** How long a cross-instance request (fetchSockets) waits for the other instances. */
 const ADAPTER_REQUESTS_TIMEOUT_MS = 3_000;
+
+/**
+ * CORS for the long-polling transport only. Browsers do not apply CORS to a WebSocket upgrade
+ * (the handshake checks its Origin itself), so upgrades skip the headers nobody would read.
+ */
+function corsForPolling(options: CorsOptions): (req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void) => void {
+  const applyCors = cors(options);
+  return (req, res, next) => (req.headers.upgrade === undefined ? applyCors(req, res, next) : next());
+}
 
 /** ws's server selecting the subprotocol itself, so a `bearer.<JWT>` offer is never echoed. */
 class SubprotocolSelectingServer extends WebSocketServer {
@@ -40,18 +51,19 @@ export class WsServerSetup implements OnApplicationShutdown {
   ) {}
 
   serverOptions(): Partial<ServerOptions> {
-    const allowedOrigins = this.config.get('ws.allowedOrigins', { infer: true });
     return {
       path: '/socket.io',
       maxHttpBufferSize: MAX_PACKET_BYTES,
-      // Listed origins may send credentials (load-balancer stickiness cookies); with no list any
-      // origin may connect, as the handshake itself allows, but without credentials.
-      cors: allowedOrigins.length > 0 ? { origin: allowedOrigins, credentials: true } : { origin: true },
+      // CORS is not set here (engine.io would run it on WebSocket upgrades too): see configure().
       wsEngine: SubprotocolSelectingServer,
     };
   }
 
   configure(server: Server): void {
+    const allowedOrigins = this.config.get('ws.allowedOrigins', { infer: true });
+    // Listed origins may send credentials (load-balancer stickiness cookies); with no list any
+    // origin may connect, as the handshake itself allows, but without credentials.
+    server.engine.use(corsForPolling(allowedOrigins.length > 0 ? { origin: allowedOrigins, credentials: true } : { origin: true }));
     const redis = this.config.get('redis', { infer: true });
     if (redis.mode) {
       this.pubSub ??= new RedisPubSub(redis);
