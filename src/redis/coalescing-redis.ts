@@ -17,27 +17,18 @@ type WriteableStream = Parameters<Redis['sendCommand']>[1];
  * the README's performance section.
  */
 export class CoalescingRedis extends Redis {
-  /** The socket held corked until the end of this turn, if any. */
-  private heldSocket: NetStream | null = null;
-
-  private readonly flush = (socket: NetStream): void => {
-    if (this.heldSocket === socket) this.heldSocket = null;
-    socket.uncork();
-  };
-
   override sendCommand(command: Command, stream?: WriteableStream): unknown {
     // Pipelines and MULTI pass their own writer and already write in one go.
-    if (stream === undefined && this.status === 'ready') this.holdWritesUntilCheckPhase();
+    if (stream === undefined && this.status === 'ready') holdUntilCheckPhase(this.stream);
     return super.sendCommand(command, stream);
   }
-
-  private holdWritesUntilCheckPhase(): void {
-    const socket = this.stream;
-    // After a reconnect the held socket is the old one: hold the new one too (the old one's
-    // flush still runs and is harmless).
-    if (socket === this.heldSocket || socket === undefined || !socket.writable) return;
-    socket.cork();
-    this.heldSocket = socket;
-    setImmediate(this.flush, socket);
-  }
 }
+
+/** Corks `socket` unless this turn already did; after a reconnect it is a new socket, corked anew. */
+function holdUntilCheckPhase(socket: NetStream | undefined): void {
+  if (socket === undefined || socket.writableCorked > 0 || !socket.writable) return;
+  socket.cork();
+  setImmediate(release, socket);
+}
+
+const release = (socket: NetStream): void => socket.uncork();

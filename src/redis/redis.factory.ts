@@ -40,6 +40,7 @@ export function createRedisClient(
     ...(config.password ? { password: config.password } : {}),
     ...overrides,
   };
+  const SingleNodeClient: typeof Redis = batchWrites ? CoalescingRedis : Redis;
   let client: RedisClient;
   if (config.mode === 'cluster') {
     client = new Cluster(config.clusterNodes, {
@@ -51,7 +52,7 @@ export function createRedisClient(
       scaleReads: 'master',
     });
   } else if (config.mode === 'sentinel') {
-    client = new (batchWrites ? CoalescingRedis : Redis)({
+    client = new SingleNodeClient({
       ...options,
       sentinels: config.sentinels,
       name: config.sentinelName,
@@ -61,7 +62,7 @@ export function createRedisClient(
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     });
   } else {
-    client = new (batchWrites ? CoalescingRedis : Redis)(config.url!, options);
+    client = new SingleNodeClient(config.url!, options);
   }
   logTransitions(client, new Logger(`Redis:${name}`));
   return client;
