@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import cors, { CorsOptions } from 'cors';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
 import type { AllConfig } from '../config';
@@ -23,7 +23,8 @@ const ADAPTER_REQUESTS_TIMEOUT_MS = 3_000;
  */
 function corsForPolling(options: CorsOptions): (req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void) => void {
   const applyCors = cors(options);
-  return (req, res, next) => (req.headers.upgrade === undefined ? applyCors(req, res, next) : next());
+  // engine.io hands upgrades a stand-in response of its own; only real HTTP responses get CORS.
+  return (req, res, next) => (res instanceof ServerResponse ? applyCors(req, res, next) : next());
 }
 
 /** ws's server selecting the subprotocol itself, so a `bearer.<JWT>` offer is never echoed. */
