@@ -29,6 +29,8 @@ type PairFigure = (typeof PAIR_FIGURES)[number];
 
 /** Operations per second each build gets by default: well below saturation with both running. */
 const DEFAULT_RATES: Record<PairFigure, number> = { generate: 1_500, validate: 1_500, handshake: 400 };
+/** Closed-loop validate: tickets generated up front per build, per second of the run. */
+const CLOSED_LOOP_VALIDATE_RATE = 8_000;
 
 export const PAIR_USAGE = `Usage: npm run bench:pair -- --b=ENTRY [flags]   (run npm run build first)
 
@@ -39,6 +41,10 @@ export const PAIR_USAGE = `Usage: npm run bench:pair -- --b=ENTRY [flags]   (run
   --b-node-options="..."  extra Node.js options for build B
   --figure=NAME      ${PAIR_FIGURES.join(' | ')} (default handshake)
   --rate=N           operations per second, each build (default generate/validate ${DEFAULT_RATES.generate}, handshake ${DEFAULT_RATES.handshake})
+  --connections=N    generate/validate only: closed loop instead of paced, each build sending
+                     as fast as it answers over N connections (saturated, as in npm run bench).
+                     --rate is then only the most validates per second each build is given
+                     tickets for (default ${CLOSED_LOOP_VALIDATE_RATE}); running out counts as failures
   --duration=SECONDS length of each measured round (default 5)
   --warmup=SECONDS   unmeasured warm-up before the first round (default 2)
   --rounds=N         measured rounds (default 5)
@@ -50,6 +56,8 @@ export interface PairOptions {
   b: string;
   figure: PairFigure;
   rate: number;
+  /** Closed loop at this many connections per build instead of a paced rate (generate/validate). */
+  connections?: number;
   duration: number;
   warmup: number;
   rounds: number;
@@ -69,6 +77,7 @@ export function parsePairOptions(argv: string[]): PairOptions | 'help' {
       b: { type: 'string' },
       figure: { type: 'string' },
       rate: { type: 'string' },
+      connections: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       rounds: { type: 'string' },
@@ -82,11 +91,15 @@ export function parsePairOptions(argv: string[]): PairOptions | 'help' {
   if (!values.b) throw new Error('--b=ENTRY is required: the build to compare with --a (default dist/main.js)');
   const figure = (values.figure ?? 'handshake') as PairFigure;
   if (!PAIR_FIGURES.includes(figure)) throw new Error(`--figure must be one of ${PAIR_FIGURES.join(', ')}, got ${JSON.stringify(values.figure)}`);
+  if (values.connections !== undefined && figure === 'handshake') {
+    throw new Error('--connections applies to --figure=generate and --figure=validate; handshakes are always paced');
+  }
   return {
     a: values.a ?? 'dist/main.js',
     b: values.b,
     figure,
-    rate: positiveNumber('rate', values.rate, DEFAULT_RATES[figure], false),
+    rate: positiveNumber('rate', values.rate, values.connections !== undefined && figure === 'validate' ? CLOSED_LOOP_VALIDATE_RATE : DEFAULT_RATES[figure], false),
+    ...(values.connections !== undefined ? { connections: positiveNumber('connections', values.connections, 50) } : {}),
     duration: positiveNumber('duration', values.duration, 5, false),
     warmup: positiveNumber('warmup', values.warmup, 2, false),
     rounds: positiveNumber('rounds', values.rounds, 5),
@@ -170,21 +183,26 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
           failures += run.failed;
           return { cpuUs: (run.usage!.serverCpuSeconds * 1e6) / Math.max(1, run.ok), ok: run.ok };
         }
+        let ranOut = 0;
+        const next = () => {
+          if (options.figure === 'generate') return generateRequest({ rotation });
+          const ticket = build.tickets.pop();
+          if (ticket === undefined) ranOut += 1;
+          return validateRequest({ tokens }, ticket ?? 'tkt_ran-out-of-tickets');
+        };
         const closeWindow = openWindow({ server: server.pid, redis: redis.pid, clients: [process.pid], ours: () => registry.pids });
-        const result = await runPaced({
-          baseUrl: server.baseUrl,
-          rate: options.rate,
-          seconds,
-          connections: 50,
-          next: () => (options.figure === 'generate' ? generateRequest({ rotation }) : validateRequest({ tokens }, build.tickets.pop()!)),
-        });
+        const result = options.connections
+          ? await runLoad({ baseUrl: server.baseUrl, connections: options.connections, seconds, next })
+          : await runPaced({ baseUrl: server.baseUrl, rate: options.rate, seconds, connections: 50, next });
+        if (ranOut > 0) progress(`${server.label}: ran out of tickets for ${ranOut} validates (raise --rate)`);
+        failures += ranOut;
         const usage = closeWindow();
         failures += result.non2xx + result.errors;
         return { cpuUs: (usage.serverCpuSeconds * 1e6) / Math.max(1, result.ok), ok: result.ok };
       }),
     );
 
-  progress(`${options.figure}: warm-up ${options.warmup} s at ${options.rate}/s each`);
+  progress(`${options.figure}: warm-up ${options.warmup} s ${options.connections ? `at ${options.connections} connections` : `at ${options.rate}/s`} each`);
   await both(options.warmup);
   const rounds: PairRound[] = [];
   for (let index = 1; index <= options.rounds; index += 1) {
@@ -200,7 +218,9 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
 export function renderPair(result: PairResult): string {
   const { options } = result;
   const lines = [
-    `paired ${options.figure} · ${options.rate}/s each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`,
+    options.connections
+      ? `paired ${options.figure} · closed loop at ${options.connections} connections each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`
+      : `paired ${options.figure} · ${options.rate}/s each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`,
     `A: ${[...options.nodeArgs.a, options.a].join(' ')}`,
     `B: ${[...options.nodeArgs.b, options.b].join(' ')}`,
     '',

@@ -137,6 +137,35 @@ describe('benchmark harness (bench/run.ts)', () => {
     expect(stderr).toMatch(/the app \(a; log .*\) exited \(code 9/);
   }, 35_000);
 
+  it('bench:pair --connections drives both builds closed loop (saturated) and prints rounds of fixed length', async () => {
+    const { code, stdout, stderr } = await runTs(
+      'bench/pair.ts',
+      ['--a=src/main.ts', '--b=src/main.ts', '--figure=validate', '--connections=4', '--rate=3000', '--duration=0.6', '--warmup=0.3', '--rounds=2'],
+      {},
+      60_000,
+    );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^paired validate · closed loop at 4 connections each · 2 rounds of 0\.6 s · LOG_LEVEL=info$/m);
+    expect([...stdout.matchAll(/^\s+(\d+)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d\.\d{3})$/gm)].map((round) => round[1])).toEqual(['1', '2']);
+  }, 65_000);
+
+  it('bench:pair --connections with too few tickets for validate says so and fails instead of measuring refusals', async () => {
+    const { code, stderr } = await runTs(
+      'bench/pair.ts',
+      ['--a=src/main.ts', '--b=src/main.ts', '--figure=validate', '--connections=4', '--rate=20', '--duration=0.6', '--warmup=0.3', '--rounds=1'],
+      {},
+      45_000,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ran out of tickets for \d+ validates \(raise --rate\)/);
+  }, 50_000);
+
+  it('bench:pair refuses --connections for handshakes, naming the flag', async () => {
+    const { code, stderr } = await runTs('bench/pair.ts', ['--b=dist/main.js', '--figure=handshake', '--connections=50'], {}, 15_000);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^--connections applies to --figure=generate and --figure=validate/m);
+  });
+
   it('bench:pair refuses a run without build B, naming the flag', async () => {
     const { code, stderr } = await runTs('bench/pair.ts', ['--figure=generate'], {}, 15_000);
     expect(code).toBe(2);
