@@ -186,6 +186,20 @@ describe('shutdown limits', () => {
     }
   }, 30_000);
 
+  it("another signal (SIGHUP) still closes everything and ends by that signal, with its last log lines written", async () => {
+    const server = await ServerProcess.start({ SHUTDOWN_DRAIN_MS: '5000' });
+    try {
+      server.signal('SIGHUP');
+      const exit = await server.exited;
+      // Nest re-raises the signal after its hooks: no `exit` listener runs, so held log lines
+      // must already be out by then.
+      expect({ code: exit.code, signal: exit.signal }).toEqual({ code: null, signal: 'SIGHUP' });
+      expect(server.lines.filter((line) => line.context === 'Shutdown').map((line) => line.event)).toEqual(['shutdown.drained', 'shutdown.complete']);
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+
   it('a request that never completes cannot hold the process past SHUTDOWN_TIMEOUT_MS: it exits 1', async () => {
     const server = await ServerProcess.start({ SHUTDOWN_DRAIN_MS: '0', SHUTDOWN_TIMEOUT_MS: '1500' });
     let stalled: TcpSocket | undefined;
