@@ -194,10 +194,9 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
         const result = options.connections
           ? await runLoad({ baseUrl: server.baseUrl, connections: options.connections, seconds, next })
           : await runPaced({ baseUrl: server.baseUrl, rate: options.rate, seconds, connections: 50, next });
-        if (ranOut > 0) progress(`${server.label}: ran out of tickets for ${ranOut} validates (raise --rate)`);
-        failures += ranOut;
         const usage = closeWindow();
-        failures += result.non2xx + result.errors;
+        if (ranOut > 0) progress(`${server.label}: ran out of tickets for ${ranOut} validates (raise --rate)`);
+        failures += result.non2xx + result.errors + ranOut;
         return { cpuUs: (usage.serverCpuSeconds * 1e6) / Math.max(1, result.ok), ok: result.ok };
       }),
     );

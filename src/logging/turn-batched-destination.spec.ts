@@ -33,7 +33,7 @@ describe('TurnBatchedDestination', () => {
     expect(writes).toEqual(['first\n', 'second\n']);
   });
 
-  it(`never holds more than ${MAX_HELD_CHARS} characters: a turn that logs more writes them at once`, async () => {
+  it(`writes at once, mid-turn, when the held lines reach ${MAX_HELD_CHARS} characters`, async () => {
     const line = `${'x'.repeat(999)}\n`;
     const lines = Math.ceil(MAX_HELD_CHARS / line.length);
     for (let index = 0; index < lines; index += 1) destination.write(line);
