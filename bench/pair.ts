@@ -201,7 +201,7 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
       }),
     );
 
-  progress(`${options.figure}: warm-up ${options.warmup} s ${options.connections ? `at ${options.connections} connections` : `at ${options.rate}/s`} each`);
+  progress(`${options.figure}: warm-up ${options.warmup} s, ${loadOf(options)} each`);
   await both(options.warmup);
   const rounds: PairRound[] = [];
   for (let index = 1; index <= options.rounds; index += 1) {
@@ -214,12 +214,13 @@ export async function runPair(options: PairOptions, registry: ProcessRegistry, w
   return { options, rounds, ratio: round(total('b') / total('a'), 3), bCheaperIn: rounds.filter((measured) => measured.b < measured.a).length, failures };
 }
 
+/** How each build is driven: "closed loop at 50 connections" or "1500/s". */
+const loadOf = (options: PairOptions) => (options.connections ? `closed loop at ${options.connections} connections` : `${options.rate}/s`);
+
 export function renderPair(result: PairResult): string {
   const { options } = result;
   const lines = [
-    options.connections
-      ? `paired ${options.figure} · closed loop at ${options.connections} connections each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`
-      : `paired ${options.figure} · ${options.rate}/s each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`,
+    `paired ${options.figure} · ${loadOf(options)} each · ${options.rounds} rounds of ${options.duration} s · LOG_LEVEL=${options.logLevel}`,
     `A: ${[...options.nodeArgs.a, options.a].join(' ')}`,
     `B: ${[...options.nodeArgs.b, options.b].join(' ')}`,
     '',
