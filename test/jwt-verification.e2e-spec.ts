@@ -1,10 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import jwt from 'jsonwebtoken';
-import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import request from 'supertest';
 import { createTestApp } from './support/test-app';
-import { bearer } from './support/tokens';
+import { parseSamples, valueOf } from './support/prometheus-text';
+import { bearer, devToken } from './support/tokens';
 
 const GENERATE = '/api/v1/websocket/ticket';
 
@@ -82,8 +83,9 @@ describe('JWT verification through JWKS', () => {
   let jwksRequests = 0;
   let jwksDown = false;
   const http = () => request(app.getHttpServer());
+  // A new token every time (jwtid), so each one needs its key rather than a recent verification.
   const sign = (kid: string, key: KeyObject = rsa.privateKey) =>
-    jwt.sign({ sub: 'carol', permissions: ['chat:read'] }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 600 });
+    jwt.sign({ sub: 'carol', permissions: ['chat:read'] }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 600, jwtid: randomUUID() });
 
   beforeAll(async () => {
     const jwk = { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'key-1', use: 'sig', alg: 'RS256' };
@@ -122,5 +124,65 @@ describe('JWT verification through JWKS', () => {
     await http().post(GENERATE).set(bearer(noKid)).send({}).expect(401);
     jwksDown = true;
     await http().post(GENERATE).set(bearer(sign('key-2', otherRsa.privateKey))).send({}).expect(401);
+  });
+});
+
+describe('Recently verified tokens', () => {
+  const lookups = async (app: NestFastifyApplication) => {
+    const samples = parseSamples((await request(app.getHttpServer()).get('/metrics').expect(200)).text);
+    const count = (result: string) => valueOf(samples, 'ticketgate_jwt_cache_lookups_total', { result });
+    return { hit: count('hit'), miss: count('miss') };
+  };
+
+  describe('with the default cache', () => {
+    let app: NestFastifyApplication;
+    const http = () => request(app.getHttpServer());
+    beforeAll(async () => {
+      app = await createTestApp();
+    });
+    afterAll(() => app.close());
+
+    it('skips verifying a token presented again, and answers exactly as the first time', async () => {
+      const token = devToken({ sub: 'dora', email: 'dora@example.com', permissions: ['chat:read', 'chat:write'] });
+      const before = await lookups(app);
+      const first = await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
+      const second = await http().post(GENERATE).set({ authorization: `bearer ${token}` }).send({ permissions: ['chat:read'] }).expect(201);
+      expect(first.body).toMatchObject({ userId: 'dora', permissions: ['chat:read', 'chat:write'] });
+      expect(second.body).toMatchObject({ userId: 'dora', permissions: ['chat:read'] });
+      // The narrowed ticket did not narrow the remembered user.
+      const third = await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
+      expect(third.body.permissions).toEqual(['chat:read', 'chat:write']);
+      expect(await lookups(app)).toEqual({ hit: before.hit! + 2, miss: before.miss! + 1 });
+    });
+
+    it('refuses a token it accepted a moment ago once the token expires: 401 "Token has expired"', async () => {
+      const token = devToken({ sub: 'erin' }, { expiresIn: 2 });
+      const { exp } = jwt.decode(token) as { exp: number };
+      await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
+      await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
+      const res = await http().post(GENERATE).set(bearer(token)).send({}).expect(401);
+      expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Token has expired' });
+    });
+
+    it('keys on the whole token: the claims of a remembered token under a forged signature are refused', async () => {
+      const token = devToken({ sub: 'grace' });
+      await http().post(GENERATE).set(bearer(token)).send({}).expect(201);
+      const forged = token.replace(/\.[^.]+$/, '.c2lnbmF0dXJl');
+      const res = await http().post(GENERATE).set(bearer(forged)).send({}).expect(401);
+      expect(res.body.message).toBe('Invalid token: invalid signature');
+    });
+  });
+
+  it('verifies every request anew with JWT_VERIFY_CACHE_SIZE=0', async () => {
+    const app = await createTestApp({ JWT_VERIFY_CACHE_SIZE: '0' });
+    try {
+      const token = devToken({ sub: 'frank' });
+      await request(app.getHttpServer()).post(GENERATE).set(bearer(token)).send({}).expect(201);
+      await request(app.getHttpServer()).post(GENERATE).set(bearer(token)).send({}).expect(201);
+      expect(await lookups(app)).toEqual({ hit: 0, miss: 0 });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { jwtConfig } from '../config';
 import { AuthenticatedUser, userFromClaims } from './authenticated-user';
 import { JwtKeyResolver, KeyResolutionError } from './jwt-key.resolver';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 /** Why a token was refused; `expired` is told apart so clients can refresh instead of re-login. */
 export class TokenRejectedError extends Error {
@@ -28,6 +29,7 @@ export class JwtVerifier {
   constructor(
     private readonly keys: JwtKeyResolver,
     @Inject(jwtConfig.KEY) private readonly config: ConfigType<typeof jwtConfig>,
+    private readonly verified: VerifiedTokenCache,
   ) {}
 
   /** Options for `jsonwebtoken.verify`, also handed to passport-jwt. */
@@ -50,6 +52,8 @@ export class JwtVerifier {
 
   async verify(token: string): Promise<AuthenticatedUser> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('invalid', 'token is too long');
+    const known = this.verified.get(token);
+    if (known) return known;
     let claims: jwt.JwtPayload | string;
     try {
       const key = await this.keyFor(token);
@@ -60,7 +64,7 @@ export class JwtVerifier {
     if (typeof claims === 'string') throw new TokenRejectedError('invalid', 'token payload is not a JSON object');
     const user = userFromClaims(claims);
     if (typeof user === 'string') throw new TokenRejectedError('invalid', user);
-    return user;
+    return this.verified.remember(token, user);
   }
 }
 

@@ -4,12 +4,15 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AuthenticatedUser, userFromClaims } from './authenticated-user';
 import { JwtVerifier, TokenRejectedError } from './jwt-verifier.service';
 
+/** Where HTTP requests carry their JWT: `Authorization: Bearer <JWT>` (the scheme in any case). */
+export const bearerTokenOf = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 /** passport-jwt strategy for `Authorization: Bearer <JWT>`, using the verifier's keys and rules. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(verifier: JwtVerifier) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerTokenOf,
       ignoreExpiration: false,
       algorithms: verifier.verifyOptions.algorithms,
       issuer: verifier.verifyOptions.issuer as string | undefined,

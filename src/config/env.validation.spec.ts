@@ -43,6 +43,14 @@ describe('configuration', () => {
     expect(() => withEnv({ NODE_ENV: 'production', JWT_SECRET: undefined, JWT_PUBLIC_KEY: undefined, JWKS_URI: undefined }, () => jwtConfig())).toThrow(/JWT_SECRET/);
   });
 
+  it('remembers 1,000 verified tokens unless JWT_VERIFY_CACHE_SIZE says otherwise (0 turns it off)', () => {
+    expect(withEnv({ JWT_VERIFY_CACHE_SIZE: undefined }, () => jwtConfig()).verifyCacheSize).toBe(1_000);
+    expect(withEnv({ JWT_VERIFY_CACHE_SIZE: '0' }, () => jwtConfig()).verifyCacheSize).toBe(0);
+    for (const bad of ['-1', '1.5', 'lots', '100001']) {
+      expect(() => withEnv({ JWT_VERIFY_CACHE_SIZE: bad }, () => jwtConfig())).toThrow(/JWT_VERIFY_CACHE_SIZE=/);
+    }
+  });
+
   it('splits comma-separated lists', () => {
     expect(splitList(' a, b ,,c ')).toEqual(['a', 'b', 'c']);
     expect(splitList(undefined)).toEqual([]);

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, IsString, IsUrl, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { InvalidConfigError, splitList, validateEnv } from './env.validation';
 
 /** Used only outside production when no key is configured; start-up logs a warning. */
@@ -20,6 +20,9 @@ class JwtEnv {
 
   @IsOptional() @IsString()
   JWT_AUDIENCE?: string;
+
+  @IsInt() @Min(0) @Max(100_000)
+  JWT_VERIFY_CACHE_SIZE: number = 1_000;
 }
 
 export interface JwtConfig {
@@ -31,6 +34,8 @@ export interface JwtConfig {
   audience?: string[];
   /** True when no key was configured and the development secret is in use. */
   usingDevelopmentSecret: boolean;
+  /** How many recently verified tokens are remembered (`VerifiedTokenCache`); 0 turns it off. */
+  verifyCacheSize: number;
 }
 
 export const jwtConfig = registerAs('jwt', (): JwtConfig => {
@@ -50,5 +55,6 @@ export const jwtConfig = registerAs('jwt', (): JwtConfig => {
     issuer: env.JWT_ISSUER,
     audience: audience.length > 0 ? audience : undefined,
     usingDevelopmentSecret: !hasKey,
+    verifyCacheSize: env.JWT_VERIFY_CACHE_SIZE,
   };
 });

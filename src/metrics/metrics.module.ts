@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -9,7 +10,7 @@ import { MetricsService } from './metrics.service';
  */
 @Global()
 @Module({
-  imports: [TicketsModule],
+  imports: [AuthModule, TicketsModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

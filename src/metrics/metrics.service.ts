@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { VerifiedTokenCache } from '../auth/verified-token.cache';
 import { withTimeout } from '../common/with-timeout';
 import { SocketSessionsRegistry } from '../tickets/socket-sessions.registry';
 import { TicketCounters } from '../tickets/ticket-counters';
@@ -32,9 +33,10 @@ export class MetricsService {
     counters: TicketCounters,
     sockets: SocketSessionsRegistry,
     @Inject(TICKET_STORE) store: TicketStore,
+    verifiedTokens: VerifiedTokenCache,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    for (const metric of counters.prometheusMetrics()) this.registry.registerMetric(metric);
+    for (const metric of [...counters.prometheusMetrics(), ...verifiedTokens.prometheusMetrics()]) this.registry.registerMetric(metric);
     this.http = new HttpRequestMetrics(this.registry);
 
     this.wsAuth = new Counter({
