@@ -57,6 +57,24 @@ describe('Socket sessions', () => {
       expect(await exception).toEqual({ status: 'error', code: 'FORBIDDEN', message: 'Missing permission: chat:write' });
     });
 
+    it('refuses an echo nested 5,000 levels deep with VALIDATION_FAILED, and the service and socket carry on', async () => {
+      const socket = await clients.connect(url, { auth: { token: writer } });
+      // Written as a raw Socket.IO packet (EVENT, ack id 900): the client library could not even
+      // encode a value that deep, which is what took the server down when it tried to echo it.
+      const answer = new Promise<string>((resolve) => {
+        const onMessage = (packet: string) => {
+          if (!packet.startsWith('3900')) return;
+          socket.io.engine.off('message', onMessage);
+          resolve(packet.slice(4));
+        };
+        socket.io.engine.on('message', onMessage);
+      });
+      socket.io.engine.send(`2900["echo",${'['.repeat(5_000)}${']'.repeat(5_000)}]`);
+      expect(JSON.parse(await answer)).toEqual([{ ok: false, code: 'VALIDATION_FAILED', message: 'The payload nests arrays and objects more than 32 levels deep' }]);
+      expect(await ask(socket, 'echo', [[['still', 'fine']]])).toEqual({ ok: true, data: [[['still', 'fine']]] });
+      await http().get('/health/live').expect(200);
+    });
+
     it('a ticket carries only the permissions it was generated with', async () => {
       const { ticket } = await issueTicket(app, writer, { permissions: [] });
       const socket = await clients.connect(url, { auth: { ticket } });

@@ -14,6 +14,7 @@ export const WS_ERROR_MESSAGES = {
   FORBIDDEN: 'Missing permission',
   SESSION_EXPIRED: 'The session has expired',
   TOO_MANY_ACTIVE_TICKETS: 'Too many unconsumed tickets; use or revoke some first',
+  VALIDATION_FAILED: 'The message payload is not acceptable',
   INTERNAL_ERROR: 'Internal error',
 } as const;
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { INestApplicationContext, Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { from, isObservable, Observable, of } from 'rxjs';
-import { WsIoAdapter } from './ws-io.adapter';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan, WsIoAdapter } from './ws-io.adapter';
 
 /** A server-side socket reduced to what message binding uses: listeners in, emits out. */
 class BoundSocket {
@@ -134,5 +134,54 @@ describe('WsIoAdapter message binding', () => {
     resolveSlow('too late');
     await flush();
     expect(slowAck).not.toHaveBeenCalled();
+  });
+
+  it('refuses a payload nested too deeply before any handler runs, through the ack or as an exception event', async () => {
+    const echo = jest.fn((data: unknown) => ({ ok: true, data }));
+    const { socket } = bind([handler('echo', echo)]);
+    const deep = nest(MAX_PAYLOAD_DEPTH + 1);
+    const ack = jest.fn();
+    socket.receive('echo', deep, ack);
+    socket.receive('echo', deep);
+    socket.receive('echo', nest(MAX_PAYLOAD_DEPTH), ack);
+    await flush();
+    const refusal = { code: 'VALIDATION_FAILED', message: `The payload nests arrays and objects more than ${MAX_PAYLOAD_DEPTH} levels deep` };
+    expect(ack.mock.calls).toEqual([[{ ok: false, ...refusal }], [{ ok: true, data: nest(MAX_PAYLOAD_DEPTH) }]]);
+    expect(socket.emitted).toEqual([['exception', { status: 'error', ...refusal }]]);
+    expect(echo).toHaveBeenCalledTimes(1);
+  });
+
+  it('survives an answer Socket.IO cannot send: logged, and the client told INTERNAL_ERROR', async () => {
+    const { socket, adapter } = bind([handler('echo', (data: unknown) => ({ ok: true, data }))]);
+    const logged = jest.spyOn((adapter as unknown as { logger: Logger }).logger, 'error').mockImplementation(() => undefined);
+    socket.receive('echo', 'hi', () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    await flush();
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ event: 'echo' }), 'Socket answer could not be sent');
+    expect(socket.emitted).toEqual([['exception', { status: 'error', code: 'INTERNAL_ERROR', message: 'Internal error' }]]);
+  });
+});
+
+/** An array nested `levels` deep: `[[…[]…]]`. */
+function nest(levels: number): unknown {
+  let value: unknown[] = [];
+  for (let level = 1; level < levels; level += 1) value = [value];
+  return value;
+}
+
+describe('nestedDeeperThan', () => {
+  it('counts levels of arrays and objects, whatever their mix', () => {
+    expect(nestedDeeperThan('text', 0)).toBe(false);
+    expect(nestedDeeperThan({}, 1)).toBe(false);
+    expect(nestedDeeperThan({}, 0)).toBe(true);
+    expect(nestedDeeperThan({ a: [{ b: 1 }], c: 'x' }, 3)).toBe(false);
+    expect(nestedDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true);
+    expect(nestedDeeperThan(nest(5_000), MAX_PAYLOAD_DEPTH)).toBe(true);
+  });
+
+  it('treats binary data as a leaf', () => {
+    expect(nestedDeeperThan({ file: Buffer.alloc(65_536) }, 1)).toBe(false);
+    expect(nestedDeeperThan([new Uint8Array(4), new ArrayBuffer(4)], 1)).toBe(false);
   });
 });

@@ -3,7 +3,30 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { defer, Observable } from 'rxjs';
 import { Server } from 'socket.io';
+import { WS_ERROR_MESSAGES } from './ws-error-code';
 import { WsServerSetup } from './ws-server.setup';
+
+/**
+ * How deeply arrays and objects may nest in an event's payload. Deeper payloads are refused
+ * before any handler sees them: a few thousand levels fit in one 64 KiB packet, and sending such
+ * a value back (an echo, an error naming it) would overflow the stack.
+ */
+export const MAX_PAYLOAD_DEPTH = 32;
+
+/** True when arrays and objects nest more than `limit` levels deep in `value` (binary data is a leaf). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[object, number]> = [];
+  const visit = (child: unknown, depth: number) => {
+    if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !(child instanceof ArrayBuffer)) pending.push([child, depth]);
+  };
+  visit(value, 1);
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) visit(child, depth + 1);
+  }
+  return false;
+}
 
 /** Nest's IoAdapter types come from its own pinned copy of socket.io; ours is the package's dependency. */
 type NestIoServer = ReturnType<IoAdapter['createIOServer']>;
@@ -39,12 +62,25 @@ export class WsIoAdapter extends IoAdapter {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
+        if (nestedDeeperThan(data, MAX_PAYLOAD_DEPTH)) {
+          const refusal = { code: 'VALIDATION_FAILED', message: `The payload nests arrays and objects more than ${MAX_PAYLOAD_DEPTH} levels deep` } as const;
+          if (typeof ack === 'function') (ack as (answer: unknown) => void)({ ok: false, ...refusal });
+          else socket.emit('exception', { status: 'error', ...refusal });
+          return;
+        }
         const answering = defer(() => transform(callback(data, ack))).subscribe({
           next: (response) => {
             if (response === null || response === undefined) return;
             const { event, data: payload } = response as { event?: string; data?: unknown };
-            if (event) socket.emit(event, payload);
-            else if (!isAckHandledManually && typeof ack === 'function') (ack as (answer: unknown) => void)(response);
+            // An answer Socket.IO cannot encode must not escape into RxJS, which rethrows it
+            // outside any handler and so would end the process.
+            try {
+              if (event) socket.emit(event, payload);
+              else if (!isAckHandledManually && typeof ack === 'function') (ack as (answer: unknown) => void)(response);
+            } catch (error) {
+              this.logger.error({ err: error, event: message }, 'Socket answer could not be sent');
+              socket.emit('exception', { status: 'error', code: 'INTERNAL_ERROR', message: WS_ERROR_MESSAGES.INTERNAL_ERROR });
+            }
           },
           error: (error: unknown) => this.logger.error(error),
         });
