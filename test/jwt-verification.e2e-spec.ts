@@ -57,6 +57,7 @@ describe('JWT verification with a PEM public key, issuer and audience', () => {
     // HS/RS confusion: an HS256 token whose "secret" is the public key the server trusts.
     ['HS256 signed with the public key as secret', () => jwt.sign({ sub: 'alice', iss: 'https://idp.example', aud: 'ticketgate' }, Buffer.from(pem(rsa.publicKey)), { algorithm: 'HS256' } as jwt.SignOptions)],
     ['a payload that is not JSON', () => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.bm90LWpzb24.c2ln`],
+    ['an exp in microseconds (beyond any date)', () => jwt.sign({ sub: 'alice', exp: Date.now() * 1000, iss: 'https://idp.example', aud: 'ticketgate' }, rsa.privateKey, { algorithm: 'RS256' })],
   ])('refuses %s with 401', async (_name, token) => {
     const res = await http().post(GENERATE).set(bearer(token())).send({}).expect(401);
     expect(res.body.code).toBe('UNAUTHORIZED');

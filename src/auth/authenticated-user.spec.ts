@@ -28,6 +28,8 @@ describe('userFromClaims', () => {
     [{ sub: 'a', permissions: 'chat:read' }, 'permissions'],
     [{ sub: 'a', permissions: ['ok', 7] }, 'permissions'],
     [{ sub: 'a', permissions: Array.from({ length: 300 }, (_, i) => `p${i}`) }, 'permissions'],
+    // Microseconds instead of seconds: jsonwebtoken accepts it, but no Date can hold it.
+    [{ sub: 'a', exp: Date.now() * 1000 }, 'exp'],
   ])('refuses %j, naming %s', (claims, word) => {
     const result = userFromClaims(claims);
     expect(typeof result).toBe('string');

@@ -9,6 +9,8 @@ export interface AuthenticatedUser {
 
 export const MAX_SUBJECT_LENGTH = 256;
 export const MAX_TOKEN_PERMISSIONS = 256;
+/** The latest instant a JavaScript Date can hold, in epoch seconds: a later `exp` cannot be told as a date. */
+const MAX_EXP_SECONDS = 8_640_000_000_000;
 
 /**
  * Maps verified claims to a user, or returns a reason the claims are unusable. Permissions come
@@ -19,6 +21,7 @@ export function userFromClaims(claims: Record<string, unknown>): AuthenticatedUs
   if (typeof sub !== 'string' || sub.length === 0) return 'token has no subject (sub)';
   if (sub.length > MAX_SUBJECT_LENGTH) return `token subject exceeds ${MAX_SUBJECT_LENGTH} characters`;
   if (email !== undefined && typeof email !== 'string') return 'token email claim is not a string';
+  if (typeof exp === 'number' && !(exp <= MAX_EXP_SECONDS)) return 'token exp claim is beyond any representable date';
   let granted: string[];
   if (permissions !== undefined) {
     if (!Array.isArray(permissions) || !permissions.every((entry) => typeof entry === 'string')) {

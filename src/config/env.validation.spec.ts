@@ -1,4 +1,5 @@
 import { jwtConfig } from './jwt.config';
+import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
 import { InvalidConfigError, splitList } from './env.validation';
 
@@ -48,6 +49,33 @@ describe('configuration', () => {
     expect(withEnv({ JWT_VERIFY_CACHE_SIZE: '0' }, () => jwtConfig()).verifyCacheSize).toBe(0);
     for (const bad of ['-1', '1.5', 'lots', '100001']) {
       expect(() => withEnv({ JWT_VERIFY_CACHE_SIZE: bad }, () => jwtConfig())).toThrow(/JWT_VERIFY_CACHE_SIZE=/);
+    }
+  });
+
+  it('quotes a bad value as written, but never a secret or the password in a URL', () => {
+    expect(() => withEnv({ TICKET_TTL_MIN_SECONDS: 'eighty' }, () => ticketsConfig())).toThrow('TICKET_TTL_MIN_SECONDS="eighty"');
+    expect(() => withEnv({ JWT_SECRET: 'short-secret-value' }, () => jwtConfig())).toThrow(/JWT_SECRET=\(hidden\) \(JWT_SECRET must be at least 32 characters\)/);
+    let message = '';
+    try {
+      withEnv({ REDIS_URL: 'http://:hunter2@redis:6379' }, () => redisConfig());
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('REDIS_URL="http://***@redis:6379"');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses a REDIS_URL that does not parse without repeating it', () => {
+    for (const url of ['redis://:pa#ss@127.0.0.1:6379', 'redis://:hunter2@host:99999']) {
+      let message = '';
+      try {
+        withEnv({ REDIS_URL: url }, () => redisConfig());
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidConfigError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/REDIS_URL is not a valid URL/);
+      expect(message).not.toMatch(/pa#ss|hunter2/);
     }
   });
 

@@ -9,10 +9,19 @@ export class InvalidConfigError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
+/** Settings whose values are never repeated in an error message. */
+const SECRET_SETTING = /(SECRET|PASSWORD)$/;
+
+/** A setting's value as the operator wrote it, for an error message: secrets hidden, URL credentials masked. */
+function shown(name: string, raw: string | undefined): string {
+  if (raw !== undefined && SECRET_SETTING.test(name)) return '(hidden)';
+  return JSON.stringify((raw ?? '').replace(/\/\/[^/@]*@/, '//***@'));
+}
+
+function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((error) => {
     const reasons = Object.values(error.constraints ?? {}).join(', ');
-    return `${error.property}=${JSON.stringify(error.value ?? '')} (${reasons})`;
+    return `${error.property}=${shown(error.property, env[error.property])} (${reasons})`;
   });
 }
 
@@ -24,7 +33,7 @@ export function validateEnv<T extends object>(cls: new () => T, env: NodeJS.Proc
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const instance = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(instance, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  if (errors.length > 0) throw new InvalidConfigError(describe(errors, present));
   return instance;
 }
 

@@ -76,6 +76,10 @@ export const redisConfig = registerAs('redis', (): RedisConfig => {
   if (chosen.length === 0 && process.env.NODE_ENV === 'production') {
     throw new InvalidConfigError(['REDIS_URL (or REDIS_SENTINELS or REDIS_CLUSTER_NODES) is required when NODE_ENV=production']);
   }
+  if (env.REDIS_URL && !URL.canParse(env.REDIS_URL)) {
+    // Never echoed: the URL may carry a password.
+    throw new InvalidConfigError(['REDIS_URL is not a valid URL (percent-encode special characters such as # or @ in the password, and check the port)']);
+  }
   const mode: RedisMode | undefined = env.REDIS_URL
     ? 'standalone'
     : env.REDIS_SENTINELS
