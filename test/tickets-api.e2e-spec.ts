@@ -145,6 +145,16 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
     });
 
+    it('refuses a body nested 3,000 levels deep with 400 naming the depth, on generate, validate and revoke', async () => {
+      const { token } = newUser();
+      const deep = `{"metadata":${'['.repeat(3_000)}${']'.repeat(3_000)}}`;
+      const expected = { statusCode: 400, code: 'VALIDATION_FAILED', message: ['request body nests arrays and objects more than 32 levels deep'] };
+      for (const [route, auth] of [[GENERATE, token], [VALIDATE, validator], [REVOKE, token]]) {
+        const res = await http().post(route).set(bearer(auth)).set('content-type', 'application/json').send(deep).expect(400);
+        expect(res.body).toEqual(expected);
+      }
+    });
+
     it('refuses bodies over 16 KiB with 413', async () => {
       const { token } = newUser();
       const res = await generate(token, { metadata: { blob: 'x'.repeat(17 * 1024) } }).expect(413);

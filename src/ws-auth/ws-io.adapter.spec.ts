@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { INestApplicationContext, Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { from, isObservable, Observable, of } from 'rxjs';
-import { MAX_PAYLOAD_DEPTH, nestedDeeperThan, WsIoAdapter } from './ws-io.adapter';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../common/payload-depth';
+import { WsIoAdapter } from './ws-io.adapter';
 
 /** A server-side socket reduced to what message binding uses: listeners in, emits out. */
 class BoundSocket {

@@ -3,30 +3,9 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { defer, Observable } from 'rxjs';
 import { Server } from 'socket.io';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../common/payload-depth';
 import { WS_ERROR_MESSAGES } from './ws-error-code';
 import { WsServerSetup } from './ws-server.setup';
-
-/**
- * How deeply arrays and objects may nest in an event's payload. Deeper payloads are refused
- * before any handler sees them: a few thousand levels fit in one 64 KiB packet, and sending such
- * a value back (an echo, an error naming it) would overflow the stack.
- */
-export const MAX_PAYLOAD_DEPTH = 32;
-
-/** True when arrays and objects nest more than `limit` levels deep in `value` (binary data is a leaf). */
-export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const pending: Array<[object, number]> = [];
-  const visit = (child: unknown, depth: number) => {
-    if (typeof child === 'object' && child !== null && !ArrayBuffer.isView(child) && !(child instanceof ArrayBuffer)) pending.push([child, depth]);
-  };
-  visit(value, 1);
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop()!;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) visit(child, depth + 1);
-  }
-  return false;
-}
 
 /** Nest's IoAdapter types come from its own pinned copy of socket.io; ours is the package's dependency. */
 type NestIoServer = ReturnType<IoAdapter['createIOServer']>;

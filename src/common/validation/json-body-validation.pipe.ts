@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedException } from '../errors';
+import { MAX_PAYLOAD_DEPTH, nestedDeeperThan } from '../payload-depth';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
@@ -32,6 +33,8 @@ export class JsonBodyValidationPipe extends ValidationPipe {
       if (value === undefined || value === '') value = {};
       else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ValidationFailedException(['request body must be a JSON object']);
+      } else if (nestedDeeperThan(value, MAX_PAYLOAD_DEPTH)) {
+        throw new ValidationFailedException([`request body nests arrays and objects more than ${MAX_PAYLOAD_DEPTH} levels deep`]);
       }
     }
     return super.transform(value, metadata);
