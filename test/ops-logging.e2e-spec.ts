@@ -22,6 +22,7 @@ describe('JSON logs of a full ticket flow', () => {
   const userId = `log-user-${randomUUID().slice(0, 8)}`;
   const userToken = devToken({ sub: userId, email: `${userId}@example.com`, permissions: ['chat:read'] });
   const validatorToken = devToken({ sub: 'log-validator', permissions: ['tickets:validate'] });
+  const adminToken = devToken({ sub: 'log-admin', permissions: ['tickets:admin'] });
   const forgedToken = `${userToken.slice(0, -4)}AAAA`;
   const tickets: string[] = [];
   const requestIds: Record<string, string> = {};
@@ -29,12 +30,13 @@ describe('JSON logs of a full ticket flow', () => {
   type Json = { ticket: string; valid?: boolean };
   const json = async (response: Promise<Response>) => (await (await response).json()) as Json;
 
-  async function call(name: string, method: string, path: string, token?: string, body?: unknown): Promise<Response> {
+  async function call(name: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const response = await fetch(`${server.baseUrl}${path}`, {
       method,
       headers: {
         'user-agent': USER_AGENT,
         'x-request-id': `ops-${name}`,
+        ...headers,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
@@ -90,6 +92,18 @@ describe('JSON logs of a full ticket flow', () => {
     expect((await call('malformed', 'POST', VALIDATE, validatorToken, { ticket: 'tkt_short' })).status).toBe(200);
     expect((await call('forged', 'POST', GENERATE, forgedToken, {})).status).toBe(401);
     expect((await call('unknown-route', 'GET', `/nope/${first.ticket}?ticket=${second.ticket}&token=${userToken}`, userToken)).status).toBe(404);
+
+    // Client-controlled values shaped like secrets, in places that are logged: the request id
+    // (also echoed), the user agent of a replay warning, and revoke-all's userId and reason.
+    const fifth = await json(call('generate-5', 'POST', GENERATE, userToken, {}));
+    tickets.push(fifth.ticket);
+    expect((await json(call('consume-5', 'POST', VALIDATE, validatorToken, { ticket: fifth.ticket }))).valid).toBe(true);
+    const hostile = { 'x-request-id': fifth.ticket, 'user-agent': `Mozilla/5.0 (${userToken})` };
+    expect((await json(call('hostile-replay', 'POST', VALIDATE, validatorToken, { ticket: fifth.ticket }, hostile))).valid).toBe(false);
+    const revokeAll = `/api/v1/websocket/tickets?userId=${first.ticket}&disconnect=true&reason=${second.ticket}`;
+    expect((await call('hostile-revoke-all', 'DELETE', revokeAll, adminToken)).status).toBe(200);
+    await server.waitForLog((line) => line.event === 'ws.user_disconnected');
+
     const noId = await fetch(`${server.baseUrl}/health/live`);
     requestIds.generated = noId.headers.get('x-request-id') ?? '';
 
@@ -137,6 +151,16 @@ describe('JSON logs of a full ticket flow', () => {
       const lines = server.lines.filter((line) => (line.req as { id?: string } | undefined)?.id === `ops-${name}`);
       expect(lines).toEqual([expect.objectContaining({ context: 'TicketAudit', event, res: { statusCode }, msg: 'request completed', level: 30 })]);
     }
+  });
+
+  it('replaces a request id shaped like a ticket, and scrubs such values from the fields of a line', () => {
+    const fifth = tickets[4];
+    expect(requestIds['hostile-replay']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIds['hostile-replay']).not.toBe(fifth);
+    const [replay] = audit('ticket.refused', fifth);
+    expect(replay).toMatchObject({ reason: 'replayed', userAgent: expect.stringMatching(/^Mozilla\/5\.0 \(\[REDACTED\]/), req: { id: requestIds['hostile-replay'] } });
+    expect(audit('tickets.revoked_all')).toEqual([expect.objectContaining({ userId: '[REDACTED]', by: 'log-admin' })]);
+    expect(server.lines.find((line) => line.event === 'ws.user_disconnected')).toMatchObject({ userId: '[REDACTED]', reason: '[REDACTED]' });
   });
 
   it('generates a request id when the caller sends none, and echoes it', () => {

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { pinoHttpOptions } from './pino-options';
+import type { IncomingMessage } from 'node:http';
+import { pinoHttpOptions, requestIdFor } from './pino-options';
 
 const TICKET = 'tkt_' + 'A'.repeat(43);
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
@@ -58,5 +59,34 @@ describe('pino options', () => {
     const { logger, lines } = capture();
     logger.info({ event: 'ticket.issued', userId: 'alice', req: { id: 'r-1' } }, 'issued');
     expect(lines()[0]).toMatchObject({ event: 'ticket.issued', userId: 'alice', req: { id: 'r-1' }, msg: 'issued' });
+  });
+
+  it('scrubs ticket- and JWT-shaped text from string fields two levels deep, without changing the caller\'s object', () => {
+    const { logger, lines } = capture();
+    const fields = { event: 'ticket.refused', userAgent: `curl (${JWT})`, reason: TICKET, req: { id: 'r-2', remoteAddress: TICKET }, count: 3 };
+    logger.warn(fields, 'replay');
+    expect(lines()[0]).toMatchObject({
+      event: 'ticket.refused',
+      userAgent: 'curl ([REDACTED])',
+      reason: '[REDACTED]',
+      req: { id: 'r-2', remoteAddress: '[REDACTED]' },
+      count: 3,
+    });
+    expect(fields.reason).toBe(TICKET);
+    expect(fields.req.remoteAddress).toBe(TICKET);
+  });
+});
+
+describe('requestIdFor', () => {
+  const withId = (id: string) => ({ headers: { 'x-request-id': id } }) as unknown as IncomingMessage;
+
+  it("keeps the caller's short, plain id", () => {
+    expect(requestIdFor(withId('req-42.a:b_c'))).toBe('req-42.a:b_c');
+  });
+
+  it('replaces an id shaped like a ticket or a JWT, or one that is not plain, with a UUID', () => {
+    for (const given of [TICKET, JWT, 'has space', 'x'.repeat(129)]) {
+      expect(requestIdFor(withId(given))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
   });
 });

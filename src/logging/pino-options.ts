@@ -10,16 +10,47 @@ export function scrubSecrets(text: string): string {
   return text.replace(SECRET_LIKE, '[REDACTED]');
 }
 
+/** Could `text` hold a ticket or a JWT? Cheap enough for every field of every line. */
+function mayHoldSecret(text: string): boolean {
+  return text.includes('tkt_') || text.includes('eyJ');
+}
+
+/**
+ * `fields` with every string that holds a ticket or a JWT scrubbed, in plain objects up to two
+ * levels deep (`{ userAgent }`, `{ req: { remoteAddress } }`). Values that came from a client (a
+ * user agent, a forwarded address, a query parameter, a claim) end up in fields, not only in
+ * messages. The same object when nothing needed scrubbing, else a copy: callers' objects are
+ * never changed. Errors are left to the `err` serializer.
+ */
+export function scrubFields<T extends object>(fields: T, depth = 2): T {
+  const source = fields as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in source) {
+    const value = source[key];
+    let scrubbed = value;
+    if (typeof value === 'string') {
+      if (mayHoldSecret(value)) scrubbed = scrubSecrets(value);
+    } else if (depth > 1 && value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      scrubbed = scrubFields(value, depth - 1);
+    }
+    if (scrubbed !== value) (copy ??= { ...source })[key] = scrubbed;
+  }
+  return (copy as T | undefined) ?? fields;
+}
+
 /** The route a request is logged under: its template when matched, else its scrubbed path. */
 export function loggedRoute(template: string | undefined, url: string): string {
   if (template) return template;
   return scrubSecrets(url.split('?')[0]).slice(0, 200);
 }
 
-/** The request id: the caller's `X-Request-Id` when it is short and plain, else a new UUID. */
+/**
+ * The request id: the caller's `X-Request-Id` when it is short, plain and not shaped like a
+ * ticket or a JWT (it is logged and echoed), else a new UUID.
+ */
 export function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID.test(given) && !mayHoldSecret(given) ? given : randomUUID();
 }
 
 /** pino-std-serializers' shape of an error, as our `err` serializer receives it. */
@@ -35,8 +66,8 @@ interface SerializedError {
  * lines are written by `registerRequestLogging`, not by pino-http's middleware. Secrets are
  * kept out three ways: request lines carry no headers, URLs or bodies; `redact` blanks known
  * secret-bearing keys, at the top level and in headers, bodies, queries and handshakes a caller
- * logs; and every string message and error text is scrubbed of anything shaped like a ticket or
- * a JWT.
+ * logs; and every string message, every string field two levels deep and error text is scrubbed
+ * of anything shaped like a ticket or a JWT.
  */
 export function pinoHttpOptions(level: string): Options {
   return {
@@ -76,7 +107,9 @@ export function pinoHttpOptions(level: string): Options {
     hooks: {
       logMethod(args, method) {
         for (let i = 0; i < args.length; i += 1) {
-          if (typeof args[i] === 'string') args[i] = scrubSecrets(args[i] as string);
+          const arg: unknown = args[i];
+          if (typeof arg === 'string') args[i] = scrubSecrets(arg);
+          else if (arg !== null && typeof arg === 'object' && !(arg instanceof Error)) args[i] = scrubFields(arg);
         }
         method.apply(this, args);
       },
