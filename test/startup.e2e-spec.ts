@@ -1,9 +1,16 @@
 import jwt from 'jsonwebtoken';
+import { generateKeyPairSync } from 'node:crypto';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/jwt.config';
 import { runTs } from './support/spawn';
 
 const MAIN = 'src/main.ts';
 const TOKEN = 'src/scripts/token.ts';
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const publicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const privatePem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+/** A line of the private key's body: it must never be repeated in an error. */
+const privateKeyLine = privatePem.split('\n')[5];
 
 describe('start-up with invalid configuration', () => {
   it.each([
@@ -13,6 +20,8 @@ describe('start-up with invalid configuration', () => {
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
     [{ TICKET_TTL_DEFAULT_SECONDS: '10' }, 'TICKET_TTL_DEFAULT_SECONDS'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ JWKS_URI: 'not-a-url' }, 'JWKS_URI'],
+    [{ JWKS_URI: 'ftp://idp.example/jwks.json' }, 'JWKS_URI'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'REDIS_URL'],
     [{ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' }, 'JWT_SECRET'],
   ])('refuses %j with exit code 1 and a message naming %s', async (env, setting) => {
@@ -20,6 +29,13 @@ describe('start-up with invalid configuration', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('Invalid environment variables');
     expect(stderr).toContain(setting);
+  });
+
+  it('refuses a private key as JWT_PUBLIC_KEY with exit code 1, naming the setting but not repeating the key', async () => {
+    const { code, stderr } = await runTs(MAIN, [], { PORT: '0', JWT_PUBLIC_KEY: privatePem });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid environment variables: JWT_PUBLIC_KEY holds a private key');
+    expect(stderr).not.toContain(privateKeyLine);
   });
 });
 
@@ -44,7 +60,7 @@ describe('npm run token', () => {
     [['--email', 'x@example.com'], {}, '--sub'],
     [['--sub', 'a', '--ttl', 'soon'], {}, '--ttl'],
     [['--sub', 'a', '--bogus'], {}, 'bogus'],
-    [['--sub', 'a'], { JWT_PUBLIC_KEY: 'pem' }, 'public key'],
+    [['--sub', 'a'], { JWT_PUBLIC_KEY: publicPem }, 'only a public key'],
   ])('refuses %j with exit code 1 naming the problem', async (args, env, problem) => {
     const { code, stdout, stderr } = await runTs(TOKEN, args, env);
     expect(code).toBe(1);

@@ -28,13 +28,8 @@ export class JwtKeyResolver implements OnModuleInit {
 
   constructor(@Inject(jwtConfig.KEY) private readonly config: ConfigType<typeof jwtConfig>) {
     if (config.secret) this.secretKey = createSecretKey(Buffer.from(config.secret, 'utf8'));
-    if (config.publicKey) {
-      try {
-        this.publicKey = createPublicKey(config.publicKey);
-      } catch {
-        throw new Error('Invalid environment variables: JWT_PUBLIC_KEY is not a valid PEM public key');
-      }
-    }
+    // jwtConfig has checked that this is a public key.
+    if (config.publicKey) this.publicKey = createPublicKey(config.publicKey);
     if (config.jwksUri) {
       this.jwks = new JwksClient({
         jwksUri: config.jwksUri,

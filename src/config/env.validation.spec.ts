@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { jwtConfig } from './jwt.config';
 import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
@@ -77,6 +78,58 @@ describe('configuration', () => {
       expect(message).toMatch(/REDIS_URL is not a valid URL/);
       expect(message).not.toMatch(/pa#ss|hunter2/);
     }
+  });
+
+  it('refuses a JWKS_URI that is not an http(s) URL, by name', () => {
+    for (const uri of ['not-a-url', 'idp.example/jwks.json', 'ftp://idp.example/jwks.json', 'file:///etc/jwks.json']) {
+      expect(() => withEnv({ JWKS_URI: uri }, () => jwtConfig())).toThrow(`JWKS_URI=${JSON.stringify(uri)} (JWKS_URI must be an http(s) URL)`);
+    }
+    for (const uri of ['https://idp.example/.well-known/jwks.json', 'http://keycloak_1:8080/certs', 'http://127.0.0.1:8080/jwks']) {
+      expect(withEnv({ NODE_ENV: undefined, JWKS_URI: uri }, () => jwtConfig()).jwksUri).toBe(uri);
+    }
+  });
+
+  it('accepts plain http to the JWKS in production only to this host', () => {
+    const production = (uri: string) => withEnv({ NODE_ENV: 'production', JWKS_URI: uri }, () => jwtConfig());
+    expect(() => production('http://idp.internal:8080/jwks')).toThrow(/JWKS_URI must use https when NODE_ENV=production/);
+    for (const uri of ['https://idp.example/jwks', 'http://localhost:8080/jwks', 'http://127.0.0.1:8080/jwks', 'http://[::1]:8080/jwks']) {
+      expect(production(uri).jwksUri).toBe(uri);
+    }
+  });
+
+  describe('JWT_PUBLIC_KEY', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const failureOf = (pem: string) => {
+      try {
+        withEnv({ JWT_PUBLIC_KEY: pem }, () => jwtConfig());
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a failure');
+    };
+
+    it('accepts a public key, also with \\n escapes', () => {
+      const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      expect(withEnv({ JWT_PUBLIC_KEY: pem.replace(/\n/g, '\\n') }, () => jwtConfig()).publicKey).toBe(pem);
+    });
+
+    it.each([
+      ['PKCS#8 RSA', rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()],
+      ['PKCS#1 RSA', rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()],
+      ['SEC1 EC', ec.privateKey.export({ type: 'sec1', format: 'pem' }).toString()],
+      ['password-protected PKCS#8', ec.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString()],
+      ['PKCS#8 RSA with \\n escapes', rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n')],
+    ])('refuses a private key (%s) by name, without repeating it', (_kind, pem) => {
+      const message = failureOf(pem);
+      expect(message).toContain('JWT_PUBLIC_KEY holds a private key');
+      for (const line of pem.split(/\n|\\n/).slice(1, -2)) expect(message).not.toContain(line);
+    });
+
+    it('refuses text that is not a PEM key', () => {
+      expect(failureOf('not a key')).toContain('JWT_PUBLIC_KEY is not a valid PEM public key');
+    });
   });
 
   it('splits comma-separated lists', () => {

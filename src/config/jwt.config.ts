@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { createPublicKey } from 'node:crypto';
 import { InvalidConfigError, splitList, validateEnv } from './env.validation';
 
 /** Used only outside production when no key is configured; start-up logs a warning. */
@@ -12,7 +13,8 @@ class JwtEnv {
   @IsOptional() @IsString()
   JWT_PUBLIC_KEY?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'], allow_underscores: true }, { message: 'JWKS_URI must be an http(s) URL' })
   JWKS_URI?: string;
 
   @IsOptional() @IsString()
@@ -47,10 +49,17 @@ export const jwtConfig = registerAs('jwt', (): JwtConfig => {
       'JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URI is required when NODE_ENV=production',
     ]);
   }
+  const publicKey = env.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
+  const problems = [
+    ...(publicKey ? publicKeyProblems(publicKey) : []),
+    ...(env.JWKS_URI && production && !isSafeJwksTransport(env.JWKS_URI) ? ['JWKS_URI must use https when NODE_ENV=production (plain http only to localhost)'] : []),
+  ];
+  // The value is never quoted: it may be a private key.
+  if (problems.length > 0) throw new InvalidConfigError(problems);
   const audience = splitList(env.JWT_AUDIENCE);
   return {
     secret: hasKey ? env.JWT_SECRET : DEVELOPMENT_JWT_SECRET,
-    publicKey: env.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+    publicKey,
     jwksUri: env.JWKS_URI,
     issuer: env.JWT_ISSUER,
     audience: audience.length > 0 ? audience : undefined,
@@ -58,3 +67,27 @@ export const jwtConfig = registerAs('jwt', (): JwtConfig => {
     verifyCacheSize: env.JWT_VERIFY_CACHE_SIZE,
   };
 });
+
+/** Why `JWT_PUBLIC_KEY` cannot serve as the verifier's public key, if it cannot. */
+function publicKeyProblems(pem: string): string[] {
+  // Node would derive the public half of a private key; refuse instead, so the private key
+  // goes back to the identity provider rather than stay in this service's configuration.
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) {
+    return ['JWT_PUBLIC_KEY holds a private key; configure only its public key'];
+  }
+  try {
+    createPublicKey(pem);
+    return [];
+  } catch {
+    return ['JWT_PUBLIC_KEY is not a valid PEM public key'];
+  }
+}
+
+/**
+ * Plain http to the JWKS lets anyone on the path hand the service keys of their own, so in
+ * production only https is accepted, or http to this host (a sidecar).
+ */
+function isSafeJwksTransport(uri: string): boolean {
+  const { protocol, hostname } = new URL(uri);
+  return protocol === 'https:' || hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
