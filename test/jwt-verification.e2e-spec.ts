@@ -1,7 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { createServer } from 'node:http';
 import request from 'supertest';
 import { createTestApp } from './support/test-app';
 import { parseSamples, valueOf } from './support/prometheus-text';
@@ -78,53 +79,135 @@ describe('JWT verification with an ES256 public key', () => {
   });
 });
 
+/** A JWKS endpoint on this host whose keys and health the test changes as it goes. */
+async function startJwks() {
+  const state = {
+    keys: [] as object[],
+    /** `503` answers Service Unavailable; `reset` drops the connection without an answer. */
+    outage: undefined as '503' | 'reset' | undefined,
+    requests: 0,
+  };
+  const server = createServer((req, res) => {
+    state.requests += 1;
+    if (state.outage === 'reset') req.socket.destroy();
+    else if (state.outage === '503') res.writeHead(503).end();
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    state,
+    uri: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const jwkOf = (key: KeyObject, kid: string) => ({ ...key.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
+
+// A new token every time (jwtid), so each one needs its key rather than a recent verification.
+const signWithKid = (kid: string, key: KeyObject = rsa.privateKey) =>
+  jwt.sign({ sub: 'carol', permissions: ['chat:read'] }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 600, jwtid: randomUUID() });
+
 describe('JWT verification through JWKS', () => {
   let app: NestFastifyApplication;
-  let jwks: Server;
-  let jwksRequests = 0;
-  let jwksDown = false;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
   const http = () => request(app.getHttpServer());
-  // A new token every time (jwtid), so each one needs its key rather than a recent verification.
-  const sign = (kid: string, key: KeyObject = rsa.privateKey) =>
-    jwt.sign({ sub: 'carol', permissions: ['chat:read'] }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 600, jwtid: randomUUID() });
+  const sign = signWithKid;
 
   beforeAll(async () => {
-    const jwk = { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'key-1', use: 'sig', alg: 'RS256' };
-    jwks = createServer((req, res) => {
-      jwksRequests += 1;
-      if (jwksDown) {
-        res.writeHead(503).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as { port: number };
-    app = await createTestApp({ JWKS_URI: `http://127.0.0.1:${port}/.well-known/jwks.json` });
+    jwks = await startJwks();
+    jwks.state.keys = [jwkOf(rsa.publicKey, 'key-1')];
+    app = await createTestApp({ JWKS_URI: jwks.uri });
   });
   afterAll(async () => {
     await app.close();
-    await new Promise((resolve) => jwks.close(resolve));
+    await jwks.close();
   });
 
   it('verifies by kid, caches the key, and keeps working while the JWKS endpoint is down', async () => {
     await http().post(GENERATE).set(bearer(sign('key-1'))).send({}).expect(201);
-    const afterFirst = jwksRequests;
+    const afterFirst = jwks.state.requests;
     expect(afterFirst).toBeGreaterThanOrEqual(1);
     await http().post(GENERATE).set(bearer(sign('key-1'))).send({}).expect(201);
-    expect(jwksRequests).toBe(afterFirst);
+    expect(jwks.state.requests).toBe(afterFirst);
 
-    jwksDown = true;
+    jwks.state.outage = '503';
     await http().post(GENERATE).set(bearer(sign('key-1'))).send({}).expect(201);
   });
 
   it('fails closed for an unknown kid, a missing kid, or an unreachable endpoint', async () => {
-    jwksDown = false;
+    jwks.state.outage = undefined;
     await http().post(GENERATE).set(bearer(sign('unknown-kid'))).send({}).expect(401);
     const noKid = jwt.sign({ sub: 'carol' }, rsa.privateKey, { algorithm: 'RS256', expiresIn: 600 });
     await http().post(GENERATE).set(bearer(noKid)).send({}).expect(401);
-    jwksDown = true;
+    jwks.state.outage = '503';
     await http().post(GENERATE).set(bearer(sign('key-2', otherRsa.privateKey))).send({}).expect(401);
+  });
+});
+
+describe('JWKS keys expire (JWKS_CACHE_MAX_AGE_SECONDS=1)', () => {
+  let app: NestFastifyApplication;
+  let jwks: Awaited<ReturnType<typeof startJwks>>;
+  const http = () => request(app.getHttpServer());
+  const status = async (token: string) => (await http().post(GENERATE).set(bearer(token)).send({})).status;
+  const pastMaxAge = () => new Promise((resolve) => setTimeout(resolve, 1_050));
+  const logged = (spy: jest.SpyInstance, pattern: RegExp) => spy.mock.calls.filter(([message]) => pattern.test(String(message))).length;
+
+  beforeAll(async () => {
+    jwks = await startJwks();
+    app = await createTestApp({ JWKS_URI: jwks.uri, JWKS_CACHE_MAX_AGE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await jwks.close();
+  });
+  beforeEach(() => {
+    jwks.state.keys = [jwkOf(rsa.publicKey, 'key-1')];
+    jwks.state.outage = undefined;
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('refuses a kid the JWKS no longer lists once its key has expired, and takes up the new one', async () => {
+    expect(await status(signWithKid('key-1'))).toBe(201);
+    jwks.state.keys = [jwkOf(otherRsa.publicKey, 'key-2')];
+    expect(await status(signWithKid('key-1'))).toBe(201);
+
+    await pastMaxAge();
+    const before = jwks.state.requests;
+    const res = await http().post(GENERATE).set(bearer(signWithKid('key-1'))).send({}).expect(401);
+    expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Invalid token: signing key not found' });
+    expect(jwks.state.requests).toBe(before + 1);
+    expect(await status(signWithKid('key-2', otherRsa.privateKey))).toBe(201);
+  });
+
+  it.each([['503'], ['reset']] as const)('keeps an expired key while the JWKS endpoint is down (%s), logging the outage once', async (outage) => {
+    expect(await status(signWithKid('key-1'))).toBe(201);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const log = jest.spyOn(Logger.prototype, 'log');
+    jwks.state.outage = outage;
+    await pastMaxAge();
+    const before = jwks.state.requests;
+    for (let i = 0; i < 3; i += 1) expect(await status(signWithKid('key-1'))).toBe(201);
+    expect(jwks.state.requests).toBeGreaterThan(before);
+    expect(await status(signWithKid('key-never-seen', otherRsa.privateKey))).toBe(401);
+    expect(logged(warn, /JWKS endpoint unavailable/)).toBe(1);
+
+    jwks.state.outage = undefined;
+    await pastMaxAge();
+    expect(await status(signWithKid('key-1'))).toBe(201);
+    expect(logged(log, /JWKS endpoint answers again/)).toBe(1);
+  });
+
+  it('lets no flood of made-up kids refuse a known key or keep a removed one', async () => {
+    expect(await status(signWithKid('key-1'))).toBe(201);
+    // Well past the 10 lookups a minute allowed for kids never seen.
+    for (let i = 0; i < 12; i += 1) expect(await status(signWithKid(`made-up-${i}`))).toBe(401);
+    await pastMaxAge();
+    expect(await status(signWithKid('key-1'))).toBe(201);
+
+    jwks.state.keys = [];
+    await pastMaxAge();
+    expect(await status(signWithKid('key-1'))).toBe(401);
   });
 });
 

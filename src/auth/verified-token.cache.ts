@@ -15,8 +15,9 @@ export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
  * signature verification and passport. Only tokens that verified are remembered, keyed by the
  * SHA-256 of the token (the token itself is never kept), for at most
  * `VERIFIED_TOKEN_MAX_AGE_MS` and never past the token's `exp`. The rest of what makes a
- * token valid is fixed for the life of the process: the keys, issuer and audience (a JWKS key,
- * once fetched, is kept by `JwtKeyResolver` for as long).
+ * token valid is fixed for the life of the process: the keys, issuer and audience (a JWKS key
+ * is re-checked by `JwtKeyResolver` after `JWKS_CACHE_MAX_AGE_SECONDS`; a token verified by a
+ * key removed since is accepted here for at most that minute).
  * Users handed out are frozen: requests share them.
  */
 @Injectable()

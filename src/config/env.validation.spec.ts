@@ -97,6 +97,14 @@ describe('configuration', () => {
     }
   });
 
+  it('uses a JWKS key for 10 minutes unless JWKS_CACHE_MAX_AGE_SECONDS says otherwise', () => {
+    expect(withEnv({ JWKS_CACHE_MAX_AGE_SECONDS: undefined }, () => jwtConfig()).jwksCacheMaxAgeMs).toBe(600_000);
+    expect(withEnv({ JWKS_CACHE_MAX_AGE_SECONDS: '30' }, () => jwtConfig()).jwksCacheMaxAgeMs).toBe(30_000);
+    for (const bad of ['0', '1.5', 'soon', '86401']) {
+      expect(() => withEnv({ JWKS_CACHE_MAX_AGE_SECONDS: bad }, () => jwtConfig())).toThrow(/JWKS_CACHE_MAX_AGE_SECONDS=/);
+    }
+  });
+
   describe('JWT_PUBLIC_KEY', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -17,6 +17,9 @@ class JwtEnv {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'], allow_underscores: true }, { message: 'JWKS_URI must be an http(s) URL' })
   JWKS_URI?: string;
 
+  @IsInt() @Min(1) @Max(86_400)
+  JWKS_CACHE_MAX_AGE_SECONDS: number = 600;
+
   @IsOptional() @IsString()
   JWT_ISSUER?: string;
 
@@ -32,6 +35,8 @@ export interface JwtConfig {
   /** PEM text; `\n` escapes (common in env files) are turned into newlines. */
   publicKey?: string;
   jwksUri?: string;
+  /** How long a key fetched from the JWKS is used before the JWKS is asked again. */
+  jwksCacheMaxAgeMs: number;
   issuer?: string;
   audience?: string[];
   /** True when no key was configured and the development secret is in use. */
@@ -61,6 +66,7 @@ export const jwtConfig = registerAs('jwt', (): JwtConfig => {
     secret: hasKey ? env.JWT_SECRET : DEVELOPMENT_JWT_SECRET,
     publicKey,
     jwksUri: env.JWKS_URI,
+    jwksCacheMaxAgeMs: env.JWKS_CACHE_MAX_AGE_SECONDS * 1_000,
     issuer: env.JWT_ISSUER,
     audience: audience.length > 0 ? audience : undefined,
     usingDevelopmentSecret: !hasKey,
