@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/auth.module';
-import { configNamespaces } from './config';
+import { configModuleOptions } from './config';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -13,7 +13,7 @@ import { WsAuthModule } from './ws-auth/ws-auth.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, load: configNamespaces }),
+    ConfigModule.forRoot(configModuleOptions),
     LoggingModule,
     LifecycleModule,
     RedisModule,

@@ -1,5 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/jwt.config';
 import { runTs } from './support/spawn';
 
@@ -66,5 +69,28 @@ describe('npm run token', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain(problem);
+  });
+
+  describe('with a .env in the working directory, as the app reads it', () => {
+    let dir: string;
+    const secret = 'e'.repeat(40);
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ticketgate-token-'));
+      writeFileSync(join(dir, '.env'), `JWT_SECRET="${secret}"\nJWT_ISSUER=dotenv-idp\n`);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('signs with the secret and issuer from .env', async () => {
+      const { code, stdout, stderr } = await runTs(TOKEN, ['--sub', 'dana'], {}, 20_000, dir);
+      expect(code).toBe(0);
+      expect(stderr).not.toContain('development secret');
+      expect(jwt.verify(stdout.trim(), secret, { issuer: 'dotenv-idp' })).toMatchObject({ sub: 'dana' });
+    });
+
+    it('lets a variable set in the environment win over .env, as the app does', async () => {
+      const { code, stdout } = await runTs(TOKEN, ['--sub', 'dana'], { JWT_ISSUER: 'env-idp' }, 20_000, dir);
+      expect(code).toBe(0);
+      expect(jwt.verify(stdout.trim(), secret, { issuer: 'env-idp' })).toMatchObject({ sub: 'dana' });
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { ConfigModuleOptions } from '@nestjs/config';
 export * from './app.config';
 export * from './config.types';
 export * from './demo.config';
@@ -16,3 +17,10 @@ import { wsConfig } from './ws.config';
 
 /** All namespaces, in the order they are validated at boot. */
 export const configNamespaces = [appConfig, jwtConfig, redisConfig, ticketsConfig, wsConfig, demoConfig];
+
+/**
+ * The options of the app's one `ConfigModule.forRoot`: it reads `.env` from the working
+ * directory (variables already set win). Scripts that read configuration call it too, so they
+ * see the settings the app sees.
+ */
+export const configModuleOptions: ConfigModuleOptions = { isGlobal: true, cache: true, load: configNamespaces };

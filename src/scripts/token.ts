@@ -1,20 +1,22 @@
 import 'reflect-metadata';
+import { ConfigModule } from '@nestjs/config';
 import jwt from 'jsonwebtoken';
 import { parseArgs } from 'node:util';
 import { createSecretKey } from 'node:crypto';
-import { jwtConfig } from '../config/jwt.config';
+import { configModuleOptions, jwtConfig } from '../config';
 
 const USAGE = `Usage: npm run token -- --sub USER [--email EMAIL] [--permissions a,b] [--ttl SECONDS]
 
 Prints a JWT signed with the configured JWT_SECRET (or the development secret when no key is
-configured). Refused when only JWT_PUBLIC_KEY or JWKS_URI is configured: sign with your IdP then.`;
+configured), read from the environment and .env as the app reads them. Refused when only
+JWT_PUBLIC_KEY or JWKS_URI is configured: sign with your IdP then.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
   process.exit(1);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -40,6 +42,8 @@ function main(): void {
 
   let config;
   try {
+    // Loads .env exactly as the app does, so the token verifies against `npm run start:dev`.
+    await ConfigModule.forRoot(configModuleOptions);
     config = jwtConfig();
   } catch (error) {
     fail((error as Error).message);
@@ -62,4 +66,4 @@ function main(): void {
   process.stdout.write(`${token}\n`);
 }
 
-main();
+void main();

@@ -9,15 +9,19 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs a TypeScript entry point of ours (compiled on the fly by SWC) and collects its output. */
-export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Finished> {
-  return finished(startTs(entry, args, env), timeoutMs);
+/**
+ * Runs a TypeScript entry point of ours (compiled on the fly by SWC) and collects its output.
+ * `cwd` is where it looks for `.env`; the project's own is never touched by tests.
+ */
+export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, cwd = PROJECT_ROOT): Promise<Finished> {
+  return finished(startTs(entry, args, env, cwd), timeoutMs);
 }
 
-export function startTs(entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+export function startTs(entry: string, args: string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): ChildProcess {
+  // Absolute paths, so that the entry, SWC and our tsconfig are found from any `cwd`.
+  return spawn(process.execPath, ['-r', require.resolve('@swc-node/register'), join(PROJECT_ROOT, entry), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWC_NODE_PROJECT: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
