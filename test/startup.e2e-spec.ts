@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/jwt.config';
 import { runTs } from './support/spawn';
 
+// Each test starts a process that compiles with SWC: 2-5 s on a busy host, past Jest's 5 s default.
+jest.setTimeout(20_000);
+
 const MAIN = 'src/main.ts';
 const TOKEN = 'src/scripts/token.ts';
 
