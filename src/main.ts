@@ -1,15 +1,19 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
-import type { AllConfig } from './config';
-import { InvalidConfigError } from './config/env.validation';
+import { configNamespaces, type AllConfig } from './config';
+import { InvalidConfigError, validateConfig } from './config/env.validation';
 import { enableGracefulShutdown } from './lifecycle/enable-graceful-shutdown';
 import { applyRuntimeTuning } from './lifecycle/runtime-tuning';
+import { shutdownConfig } from './lifecycle/shutdown.config';
 
 async function bootstrap(): Promise<void> {
+  // `.env` is merged into process.env by ConfigModule.forRoot; validate what the app will see.
+  await ConfigModule.envVariablesLoaded;
+  validateConfig([...configNamespaces, shutdownConfig]);
   // Before the app allocates anything on the request path (see runtime-tuning.ts).
   applyRuntimeTuning();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
@@ -23,9 +27,24 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, host);
 }
 
+/** Why start-up failed, for stderr: one line for what an operator can fix, else the stack to debug. */
+function startupFailure(error: unknown): string {
+  if (error instanceof InvalidConfigError) return error.message;
+  const { code, syscall, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (syscall === 'listen' && code && code in LISTEN_FAILURES) {
+    return `Cannot listen on ${address}:${port}: ${LISTEN_FAILURES[code]} (set PORT or HOST)`;
+  }
+  return `Failed to start: ${error instanceof Error ? error.stack : String(error)}`;
+}
+
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'HOST is not an address of this machine',
+};
+
 bootstrap().catch((error: unknown) => {
-  const invalidConfig = error instanceof InvalidConfigError || (error instanceof Error && error.message.startsWith('Invalid environment variables'));
-  // The logger may not exist yet when configuration is invalid, so write straight to stderr.
-  process.stderr.write(`${invalidConfig ? (error as Error).message : `Failed to start: ${error instanceof Error ? error.stack : String(error)}`}\n`);
+  // Written straight to stderr: the logger may not exist yet.
+  process.stderr.write(`${startupFailure(error)}\n`);
   process.exit(1);
 });

@@ -20,7 +20,7 @@ function shown(name: string, raw: string | undefined): string {
 
 function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((error) => {
-    const reasons = Object.values(error.constraints ?? {}).join(', ');
+    const reasons = [...new Set(Object.values(error.constraints ?? {}))].join(', ');
     return `${error.property}=${shown(error.property, env[error.property])} (${reasons})`;
   });
 }
@@ -35,6 +35,24 @@ export function validateEnv<T extends object>(cls: new () => T, env: NodeJS.Proc
   const errors = validateSync(instance, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new InvalidConfigError(describe(errors, present));
   return instance;
+}
+
+/**
+ * Runs every namespace's validation and throws one `InvalidConfigError` naming every bad setting
+ * across them. `main.ts` calls it before Nest starts: a factory that fails inside Nest is first
+ * logged with its stack trace by Nest's `ExceptionHandler`, which buries the one line that matters.
+ */
+export function validateConfig(loaders: ReadonlyArray<() => unknown>): void {
+  const problems = loaders.flatMap((load) => {
+    try {
+      load();
+      return [];
+    } catch (error) {
+      if (error instanceof InvalidConfigError) return error.problems;
+      throw error;
+    }
+  });
+  if (problems.length > 0) throw new InvalidConfigError(problems);
 }
 
 /** Splits a comma-separated setting into trimmed, non-empty entries. */
