@@ -4,6 +4,7 @@ import { connect as tcpConnect, Socket as TcpSocket } from 'node:net';
 import { io, Socket } from 'socket.io-client';
 import { SERVER_SHUTDOWN_EVENT } from '../src/lifecycle/shutdown-state';
 import { RedisServer } from './support/redis-server';
+import { freePort } from './support/free-port';
 import { Exit, LogLine, ServerProcess } from './support/server-process';
 import { runTs } from './support/spawn';
 import { bearer, devToken } from './support/tokens';
@@ -226,7 +227,7 @@ describe('shutdown limits', () => {
     [{ SHUTDOWN_DRAIN_MS: 'soon' }, 'SHUTDOWN_DRAIN_MS'],
     [{ SHUTDOWN_DRAIN_MS: '5000', SHUTDOWN_TIMEOUT_MS: '3000' }, 'SHUTDOWN_TIMEOUT_MS'],
   ])('refuses to start with %j, naming %s', async (env, setting) => {
-    const { code, stderr } = await runTs('src/main.ts', [], { PORT: '0', ...env });
+    const { code, stderr } = await runTs('src/main.ts', [], { PORT: String(await freePort()), ...env });
     expect(code).toBe(1);
     expect(stderr).toContain('Invalid environment variables');
     expect(stderr).toContain(setting);

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ jest.setTimeout(30_000);
 describe('start-up with invalid configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '0' }, 'PORT'],
+    [{ PORT: '0x50' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'loopback,nope' }, 'TRUST_PROXY'],
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
@@ -52,6 +55,21 @@ describe('start-up with invalid configuration', () => {
     const { code, stderr } = await runTs(MAIN, [], { LOG_LEVEL: 'loud', TICKET_TTL_MIN_SECONDS: 'x', WS_AUTH_METHODS: 'telepathy' });
     expect(code).toBe(1);
     expect(stderr).toMatch(/LOG_LEVEL=.*TICKET_TTL_MIN_SECONDS=.*WS_AUTH_METHODS=/);
+  });
+});
+
+describe('start-up when the address cannot be used', () => {
+  it('ends with one line naming the address, PORT and HOST when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await runTs(MAIN, [], { PORT: String(port), HOST: '127.0.0.1' });
+      expect(code).toBe(1);
+      expect(stderr).toBe(`Cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT or HOST)\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { parseTrustProxy, TrustProxy } from '../common/client-address';
 import { InvalidConfigError, splitList, validateEnv } from './env.validation';
@@ -8,11 +9,15 @@ import { InvalidConfigError, splitList, validateEnv } from './env.validation';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const PORT_RANGE = { message: 'PORT must be a decimal integer from 1 to 65535' };
+
 class AppEnv {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsInt() @Min(0) @Max(65535)
+  // Implicit conversion is Number(), which also takes `0x50`, `8e1` or `80.0` as 80.
+  @Transform(({ obj, key, value }) => (/^\d+$/.test(String(obj[key])) ? value : NaN))
+  @IsInt(PORT_RANGE) @Min(1, PORT_RANGE) @Max(65535, PORT_RANGE)
   PORT: number = 3000;
 
   @IsString()

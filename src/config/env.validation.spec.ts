@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { appConfig } from './app.config';
 import { jwtConfig } from './jwt.config';
 import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
@@ -138,6 +139,14 @@ describe('configuration', () => {
     it('refuses text that is not a PEM key', () => {
       expect(failureOf('not a key')).toContain('JWT_PUBLIC_KEY is not a valid PEM public key');
     });
+  });
+
+  it('takes PORT only as a decimal integer from 1 to 65535', () => {
+    expect(withEnv({ PORT: undefined }, () => appConfig()).port).toBe(3000);
+    expect(withEnv({ PORT: '65535' }, () => appConfig()).port).toBe(65535);
+    for (const bad of ['0', '0x50', '8e1', '80.0', '65536', '-1', 'eighty']) {
+      expect(() => withEnv({ PORT: bad }, () => appConfig())).toThrow(`PORT=${JSON.stringify(bad)} (PORT must be a decimal integer from 1 to 65535)`);
+    }
   });
 
   it('splits comma-separated lists', () => {
