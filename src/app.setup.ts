@@ -45,7 +45,13 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
 
   const corsOrigins = config.get('app.corsOrigins', { infer: true });
   if (corsOrigins.length > 0) {
-    app.enableCors({ origin: corsOrigins, allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'], exposedHeaders: ['Retry-After', 'X-Request-Id'] });
+    app.enableCors({
+      origin: corsOrigins,
+      // @fastify/cors allows only GET, HEAD and POST unless told; revocation routes are DELETE.
+      methods: ['GET', 'HEAD', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    });
   }
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;

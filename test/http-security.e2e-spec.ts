@@ -8,7 +8,7 @@ describe('HTTP security headers and CORS', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    app = await createTestApp({ CORS_ORIGINS: 'https://app.example, https://admin.example' });
+    app = await createTestApp({ CORS_ORIGINS: 'https://app.example, HTTPS://Admin.Example:443/' });
   });
   afterAll(() => app.close());
 
@@ -52,6 +52,17 @@ describe('HTTP security headers and CORS', () => {
     const simple = await http().post('/api/v1/websocket/ticket').set('origin', 'https://admin.example').set(bearer(devToken())).send({}).expect(201);
     expect(simple.headers['access-control-allow-origin']).toBe('https://admin.example');
     expect(simple.headers['access-control-expose-headers']).toContain('Retry-After');
+  });
+
+  it.each(['/api/v1/websocket/tickets', '/api/v1/websocket/ticket/tkt_x'])('lets an allowed origin preflight DELETE %s', async (path) => {
+    const preflight = await http()
+      .options(path)
+      .set('origin', 'https://admin.example')
+      .set('access-control-request-method', 'DELETE')
+      .set('access-control-request-headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://admin.example');
+    expect(preflight.headers['access-control-allow-methods']).toMatch(/\bDELETE\b/);
   });
 });
 

@@ -27,6 +27,7 @@ describe('start-up with invalid configuration', () => {
     [{ PORT: '0x50' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'loopback,nope' }, 'TRUST_PROXY'],
+    [{ CORS_ORIGINS: 'https://app.example.com,https://admin.example.com/login' }, '"https://admin.example.com/login" is not an origin'],
     [{ REDIS_URL: 'http://nope' }, 'REDIS_URL'],
     [{ TICKET_TTL_DEFAULT_SECONDS: '10' }, 'TICKET_TTL_DEFAULT_SECONDS'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],

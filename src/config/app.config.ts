@@ -4,7 +4,7 @@ import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { parseTrustProxy, TrustProxy } from '../common/client-address';
-import { InvalidConfigError, splitList, validateEnv } from './env.validation';
+import { InvalidConfigError, parseOrigins, validateEnv } from './env.validation';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -59,7 +59,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
-    corsOrigins: splitList(env.CORS_ORIGINS),
+    corsOrigins: parseOrigins('CORS_ORIGINS', env.CORS_ORIGINS),
     instanceId: env.INSTANCE_ID ?? `${hostname()}-${randomBytes(3).toString('hex')}`,
     trustProxy,
   };

@@ -3,6 +3,7 @@ import { appConfig } from './app.config';
 import { jwtConfig } from './jwt.config';
 import { redisConfig } from './redis.config';
 import { ticketsConfig } from './tickets.config';
+import { wsConfig } from './ws.config';
 import { InvalidConfigError, splitList } from './env.validation';
 
 function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
@@ -146,6 +147,22 @@ describe('configuration', () => {
     expect(withEnv({ PORT: '65535' }, () => appConfig()).port).toBe(65535);
     for (const bad of ['0', '0x50', '8e1', '80.0', '65536', '-1', 'eighty']) {
       expect(() => withEnv({ PORT: bad }, () => appConfig())).toThrow(`PORT=${JSON.stringify(bad)} (PORT must be a decimal integer from 1 to 65535)`);
+    }
+  });
+
+  it.each([
+    ['CORS_ORIGINS', () => appConfig().corsOrigins],
+    ['WS_ALLOWED_ORIGINS', () => wsConfig().allowedOrigins],
+  ])('takes %s entries only as origins, written as browsers send them', (setting, origins) => {
+    expect(withEnv({ [setting]: 'https://app.example.com, HTTP://LocalHost:5173/, https://a.example:443' }, origins)).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+      'https://a.example',
+    ]);
+    for (const bad of ['https://app.example.com/login', 'app.example.com', 'localhost:5173', '*', 'null', 'ftp://app.example.com', 'https://app.example.com/?x=1']) {
+      expect(() => withEnv({ [setting]: `https://ok.example,${bad}` }, origins)).toThrow(
+        `${setting}=${JSON.stringify(`https://ok.example,${bad}`)} ("${bad}" is not an origin`,
+      );
     }
   });
 

@@ -62,3 +62,24 @@ export function splitList(value: string | undefined): string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
 }
+
+/**
+ * A comma-separated list of origins, normalised as browsers send them: scheme://host[:port], lower
+ * case, default port and a bare trailing slash dropped. Anything else (a path, no scheme) could
+ * never match a browser's `Origin` and would silently refuse every request, so it stops start-up.
+ */
+export function parseOrigins(setting: string, value: string | undefined): string[] {
+  return splitList(value).map((entry) => {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    const isOrigin =
+      url !== undefined &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    if (!isOrigin) {
+      throw new InvalidConfigError([
+        `${setting}=${JSON.stringify(value)} ("${entry}" is not an origin: scheme://host[:port] with no path, such as https://app.example.com)`,
+      ]);
+    }
+    return url.origin;
+  });
+}

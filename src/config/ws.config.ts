@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { InvalidConfigError, splitList, validateEnv } from './env.validation';
+import { InvalidConfigError, parseOrigins, splitList, validateEnv } from './env.validation';
 
 /** Every handshake authentication method CONTRACT §4 defines. */
 export const WS_AUTH_METHOD_NAMES = ['ticket', 'jwt', 'header', 'subprotocol', 'query'] as const;
@@ -39,28 +39,11 @@ function parseMethods(value: string): WsAuthMethod[] {
   return [...new Set(names)] as WsAuthMethod[];
 }
 
-/** Origins are compared as browsers send them: scheme://host[:port], lower case, default port omitted. */
-function parseOrigins(value: string | undefined): string[] {
-  return splitList(value).map((entry) => {
-    const url = URL.canParse(entry) ? new URL(entry) : undefined;
-    const isOrigin =
-      url !== undefined &&
-      (url.protocol === 'https:' || url.protocol === 'http:') &&
-      url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    if (!isOrigin) {
-      throw new InvalidConfigError([
-        `WS_ALLOWED_ORIGINS=${JSON.stringify(value)} ("${entry}" is not an origin such as https://app.example.com)`,
-      ]);
-    }
-    return url.origin;
-  });
-}
-
 export const wsConfig = registerAs('ws', (): WsConfig => {
   const env = validateEnv(WsEnv);
   return {
     authMethods: parseMethods(env.WS_AUTH_METHODS),
-    allowedOrigins: parseOrigins(env.WS_ALLOWED_ORIGINS),
+    allowedOrigins: parseOrigins('WS_ALLOWED_ORIGINS', env.WS_ALLOWED_ORIGINS),
     failedHandshakesPerMinute: env.WS_FAILED_HANDSHAKES_PER_MINUTE,
   };
 });
