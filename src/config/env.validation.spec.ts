@@ -32,6 +32,26 @@ describe('configuration', () => {
     expect(withEnv({ TICKET_TTL_DEFAULT_SECONDS: '' }, () => ticketsConfig()).defaultTtlSeconds).toBe(300);
   });
 
+  it('blames the TTL bounds when they contradict each other, and marks values left at their default', () => {
+    const problem = (env: Record<string, string>) => {
+      try {
+        withEnv(env, () => ticketsConfig());
+      } catch (error) {
+        return (error as InvalidConfigError).problems;
+      }
+      return [];
+    };
+    expect(problem({ TICKET_TTL_MIN_SECONDS: '600', TICKET_TTL_MAX_SECONDS: '300' })).toEqual([
+      'TICKET_TTL_MIN_SECONDS=600 must not exceed TICKET_TTL_MAX_SECONDS=300',
+    ]);
+    expect(problem({ TICKET_TTL_MIN_SECONDS: '600' })).toEqual([
+      'TICKET_TTL_DEFAULT_SECONDS=300 (default) must lie within TICKET_TTL_MIN_SECONDS=600 and TICKET_TTL_MAX_SECONDS=3600 (default)',
+    ]);
+    expect(problem({ TICKET_TTL_DEFAULT_SECONDS: '10' })).toEqual([
+      'TICKET_TTL_DEFAULT_SECONDS=10 must lie within TICKET_TTL_MIN_SECONDS=30 (default) and TICKET_TTL_MAX_SECONDS=3600 (default)',
+    ]);
+  });
+
   it('names every bad setting at once', () => {
     try {
       withEnv({ TICKET_TTL_MIN_SECONDS: 'x', TICKET_MAX_ACTIVE_PER_USER: '0' }, () => ticketsConfig());

@@ -30,9 +30,14 @@ export interface TicketsConfig {
 export const ticketsConfig = registerAs('tickets', (): TicketsConfig => {
   const env = validateEnv(TicketsEnv);
   const { TICKET_TTL_MIN_SECONDS: min, TICKET_TTL_MAX_SECONDS: max, TICKET_TTL_DEFAULT_SECONDS: def } = env;
-  if (min > max || def < min || def > max) {
+  // Say which values were not set, so the operator looks at the ones they wrote.
+  const shown = (name: keyof TicketsEnv) => `${name}=${env[name]}${process.env[name] ? '' : ' (default)'}`;
+  if (min > max) {
+    throw new InvalidConfigError([`${shown('TICKET_TTL_MIN_SECONDS')} must not exceed ${shown('TICKET_TTL_MAX_SECONDS')}`]);
+  }
+  if (def < min || def > max) {
     throw new InvalidConfigError([
-      `TICKET_TTL_DEFAULT_SECONDS=${def} must lie within TICKET_TTL_MIN_SECONDS=${min} and TICKET_TTL_MAX_SECONDS=${max}`,
+      `${shown('TICKET_TTL_DEFAULT_SECONDS')} must lie within ${shown('TICKET_TTL_MIN_SECONDS')} and ${shown('TICKET_TTL_MAX_SECONDS')}`,
     ]);
   }
   return {
