@@ -64,8 +64,34 @@ export function createRedisClient(
   } else {
     client = new SingleNodeClient(config.url!, options);
   }
-  logTransitions(client, new Logger(`Redis:${name}`));
+  const logger = new Logger(`Redis:${name}`);
+  stopOnMissingDatabase(client, logger);
+  logTransitions(client, logger);
   return client;
+}
+
+/** Why a client was stopped for good (its configuration cannot work), if it was. */
+const stopped = new WeakMap<RedisClient, string>();
+
+/** The configuration problem that stopped `client`, for start-up and health checks. */
+export function redisConfigurationProblem(client: RedisClient): string | undefined {
+  return stopped.get(client);
+}
+
+/**
+ * ioredis sends the URL's `SELECT` when it connects, but a refusal (no such database) is only
+ * emitted as an 'error' and the connection carries on in database 0
+ * (https://github.com/redis/ioredis/issues/1213). Using another database than the one configured
+ * could mix our keys with someone else's, so the client is stopped instead.
+ */
+function stopOnMissingDatabase(client: RedisClient, logger: Logger): void {
+  client.on('error', (error: Error & { command?: { name: string; args: unknown[] } }) => {
+    if (error.command?.name !== 'select' || stopped.has(client)) return;
+    const problem = `REDIS_URL selects database ${String(error.command.args[0])}, which this Redis server refuses (${error.message})`;
+    stopped.set(client, problem);
+    logger.error(`${problem}; this connection is closed and not retried`);
+    client.disconnect();
+  });
 }
 
 /** ioredis emits an error on every failed reconnect; log the transitions once, not each retry. */
@@ -76,24 +102,31 @@ function logTransitions(client: RedisClient, logger: Logger): void {
     healthy = true;
   });
   client.on('error', (error: Error) => {
-    if (healthy) logger.error(`Redis connection lost: ${error.message}`);
+    if (healthy && !stopped.has(client)) logger.error(`Redis connection lost: ${error.message}`);
     healthy = false;
   });
 }
 
-/** Resolves when the client is ready, or after `timeoutMs`, whichever comes first; never rejects. */
+/**
+ * Resolves when the client is ready (true), ends for good or after `timeoutMs` (false), whichever
+ * comes first; never rejects.
+ */
 export function waitForReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), timeoutMs);
     timer.unref();
     const onReady = () => done(true);
+    const onEnd = () => done(false);
     function done(ready: boolean) {
       clearTimeout(timer);
       client.off('ready', onReady);
+      client.off('end', onEnd);
       resolve(ready);
     }
     client.once('ready', onReady);
+    client.once('end', onEnd);
   });
 }
 

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
 import { REDIS_CLIENT, RedisClient } from './redis.constants';
+import { redisConfigurationProblem } from './redis.factory';
 
-/** Terminus indicator: up when a PING answers within the timeout. */
+/** Terminus indicator: up when a PING answers within the timeout; down naming a configuration problem. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
@@ -14,6 +15,8 @@ export class RedisHealthIndicator {
   async isHealthy(key = 'redis', timeoutMs = 1_000): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     if (!this.redis) return indicator.down({ message: 'Redis is not configured' });
+    const problem = redisConfigurationProblem(this.redis);
+    if (problem) return indicator.down({ message: problem });
     try {
       await withTimeout(this.redis.ping(), timeoutMs);
       return indicator.up();

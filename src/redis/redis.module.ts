@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AllConfig } from '../config';
 import { REDIS_CLIENT, RedisClient } from './redis.constants';
-import { closeRedisClient, createRedisClient, waitForReady } from './redis.factory';
+import { InvalidConfigError } from '../config/env.validation';
+import { closeRedisClient, createRedisClient, redisConfigurationProblem, waitForReady } from './redis.factory';
 import { RedisHealthIndicator } from './redis.health';
 
 /**
@@ -40,9 +41,12 @@ export class RedisModule implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.redis) return;
     const { connectTimeoutMs } = this.config.get('redis', { infer: true });
-    if (!(await waitForReady(this.redis, connectTimeoutMs))) {
-      this.logger.warn('Redis is not reachable yet; starting degraded and retrying in the background');
-    }
+    const ready = await waitForReady(this.redis, connectTimeoutMs);
+    // A mistake in REDIS_URL stops start-up like any invalid setting; found later (Redis was
+    // unreachable until then), it makes the instance unhealthy instead (RedisHealthIndicator).
+    const problem = redisConfigurationProblem(this.redis);
+    if (problem) throw new InvalidConfigError([problem]);
+    if (!ready) this.logger.warn('Redis is not reachable yet; starting degraded and retrying in the background');
   }
 
   async onApplicationShutdown(): Promise<void> {
