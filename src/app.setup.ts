@@ -4,9 +4,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { answerClientError, frameworkErrorsHandler } from './common/filters/framework-errors';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { fastifyTrustProxy } from './common/client-address';
-import { registerSecurityHeaders } from './common/security-headers';
+import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './common/http-limits';
+import { registerSecurityHeaders, securityHeaders } from './common/security-headers';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
 import { AllConfig, appConfig } from './config';
 import { requestIdFor } from './logging/pino-options';
@@ -14,17 +16,22 @@ import { registerRequestLogging } from './logging/request-logging.hook';
 import { WsIoAdapter } from './ws-auth/ws-io.adapter';
 import { registerHttpMetrics } from './metrics/http-metrics.hook';
 
-export const BODY_LIMIT_BYTES = 16 * 1024;
-
 /**
- * The Fastify adapter every entry point uses: 16 KiB bodies, long enough path parameters, and
- * `TRUST_PROXY` (read here because the adapter exists before the app and its ConfigService).
+ * The Fastify adapter every entry point uses: 16 KiB bodies, long enough path parameters, a
+ * request timeout, errors raised before routing in the contract's shape, and `TRUST_PROXY`
+ * (read here because the adapter exists before the app and its ConfigService).
  */
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: fastifyTrustProxy(appConfig().trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: 4_096 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Node (20) ignores requestTimeout while headersTimeout (default 60 s) is longer, and looks for
+    // timed-out requests every 30 s by default, which would let one hang for 40.
+    http: { headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    frameworkErrors: frameworkErrorsHandler(securityHeaders()),
+    clientErrorHandler: answerClientError,
     // nestjs-pino owns request logging; Fastify stays quiet.
     logger: false,
     genReqId: requestIdFor,

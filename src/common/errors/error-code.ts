@@ -5,9 +5,13 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   TICKET_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  /** Not in CONTRACT §3: the body did not arrive in full in time (Node answers before any route). */
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   TOO_MANY_ACTIVE_TICKETS: 429,
+  /** Not in CONTRACT §3: request line and headers over Node's limit (answered before any route). */
+  HEADERS_TOO_LARGE: 431,
   STORE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 } as const;

@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMIT_BYTES } from '../http-limits';
 import { DomainException, ERROR_STATUS, ErrorBody, ErrorCode } from '../errors';
+import { fastifyErrorBody, isFastifyError } from './framework-errors';
 
 interface Mapped {
   body: ErrorBody;
@@ -18,19 +20,6 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'STORE_UNAVAILABLE',
 };
 
-/** Fastify raises these before a route runs (body parsing); each gets a message naming the problem. */
-const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 16384 bytes' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'VALIDATION_FAILED', message: 'Content-Type must be application/json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_FAILED', message: 'Body is empty although Content-Type is application/json; send {} or omit the header' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'Content-Length does not match the body' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_FAILED', message: 'Body is not valid JSON' },
-};
-
-function isFastifyError(error: unknown): error is Error & { code: string; statusCode?: number } {
-  return error instanceof Error && typeof (error as unknown as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code.startsWith('FST_');
-}
-
 /**
  * The one place errors become HTTP responses: `{ statusCode, code, message }` with a contract
  * code, `Retry-After` on 429/503. Unknown errors are logged with a correlation id and answered
@@ -43,26 +32,32 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     if (exception instanceof HttpException && isHealthCheckReport(exception.getResponse())) {
       // Health routes answer in terminus's own format (CONTRACT §3), 503 included.
       void reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const { body, retryAfterSeconds } = this.map(exception);
+    const { body, retryAfterSeconds } = this.map(exception, request);
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 
-  private map(exception: unknown): Mapped {
+  private map(exception: unknown, request: FastifyRequest): Mapped {
     if (exception instanceof DomainException) {
       return {
         body: { statusCode: exception.status, code: exception.code, message: exception.detail },
         retryAfterSeconds: exception.retryAfterSeconds,
       };
     }
+    // Nest's Fastify adapter wraps a 4xx Fastify error in an HttpException; its code is the cause's.
+    if (exception instanceof HttpException && isFastifyError(exception.cause)) return this.mapFastifyError(exception.cause, request);
     if (exception instanceof HttpException) return this.mapHttpException(exception);
-    if (isFastifyError(exception)) return this.mapFastifyError(exception);
+    if (isFastifyError(exception)) return this.mapFastifyError(exception, request);
     if (exception instanceof SyntaxError) return error('VALIDATION_FAILED', 'Body is not valid JSON');
+    // The client went away mid-body (or was cut off by the request timeout): not a server fault,
+    // and nobody is left to read the answer.
+    if ((exception as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return error('VALIDATION_FAILED', 'The request was aborted');
     const correlationId = randomUUID();
     this.logger.error({ err: exception, correlationId }, 'Unhandled error');
     return error('INTERNAL_ERROR', `Internal error (correlation id ${correlationId})`);
@@ -72,7 +67,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
     if (code === 'NOT_FOUND') return error(code, 'Route not found');
-    if (code === 'PAYLOAD_TOO_LARGE') return error(code, FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE.message);
+    if (code === 'PAYLOAD_TOO_LARGE') return error(code, `Request body exceeds ${BODY_LIMIT_BYTES} bytes`);
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
@@ -81,11 +76,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     return { body: { statusCode: ERROR_STATUS[code] === status ? status : ERROR_STATUS[code], code, message } };
   }
 
-  private mapFastifyError(exception: Error & { code: string; statusCode?: number }): Mapped {
-    const known = FASTIFY_ERRORS[exception.code];
-    if (known) return error(known.code, known.message);
-    const status = exception.statusCode ?? 500;
-    if (status >= 400 && status < 500) return error(CODE_BY_STATUS[status] ?? 'VALIDATION_FAILED', exception.message);
+  private mapFastifyError(exception: FastifyError, request: FastifyRequest): Mapped {
+    const body = fastifyErrorBody(exception, request);
+    if (body) return { body };
     const correlationId = randomUUID();
     this.logger.error({ err: exception, correlationId }, 'Unhandled framework error');
     return error('INTERNAL_ERROR', `Internal error (correlation id ${correlationId})`);
