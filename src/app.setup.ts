@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,12 +9,16 @@ import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { fastifyTrustProxy } from './common/client-address';
 import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from './common/http-limits';
 import { registerSecurityHeaders, securityHeaders } from './common/security-headers';
+import { registerJsonBodyParser } from './common/validation/json-body.parser';
 import { JsonBodyValidationPipe } from './common/validation/json-body-validation.pipe';
 import { AllConfig, appConfig } from './config';
 import { requestIdFor } from './logging/pino-options';
 import { registerRequestLogging } from './logging/request-logging.hook';
 import { WsIoAdapter } from './ws-auth/ws-io.adapter';
 import { registerHttpMetrics } from './metrics/http-metrics.hook';
+
+/** The options every entry point creates the app with: Nest adds no body parsers (see registerJsonBodyParser). */
+export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
 /**
  * The Fastify adapter every entry point uses: 16 KiB bodies, long enough path parameters, a
@@ -62,6 +66,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   }
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  registerJsonBodyParser(fastify);
   registerSecurityHeaders(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppModule } from './app.module';
-import { configureApp, createFastifyAdapter } from './app.setup';
+import { APP_OPTIONS, configureApp, createFastifyAdapter } from './app.setup';
 import { configNamespaces, type AllConfig } from './config';
 import { InvalidConfigError, validateConfig } from './config/env.validation';
 import { enableGracefulShutdown } from './lifecycle/enable-graceful-shutdown';
@@ -16,9 +16,7 @@ async function bootstrap(): Promise<void> {
   validateConfig([...configNamespaces, shutdownConfig]);
   // Before the app allocates anything on the request path (see runtime-tuning.ts).
   applyRuntimeTuning();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), APP_OPTIONS);
   // Before configureApp: SIGTERM/SIGINT drain and exit 0 rather than take Nest's default handling.
   enableGracefulShutdown(app);
   configureApp(app);

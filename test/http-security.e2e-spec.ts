@@ -122,6 +122,11 @@ describe('requests refused before routing, over a real socket', () => {
     expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Unknown HTTP method' });
   });
 
+  it('answers a body without Content-Type with 400 asking for JSON', async () => {
+    const res = await rawExchange(port, `POST /api/v1/websocket/ticket HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${devToken()}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+    expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'A body without Content-Type is not accepted; send the body as application/json' });
+  });
+
   it('answers bad percent-encoding in the path with 400, without repeating the path, with the usual headers', async () => {
     const res = await rawExchange(port, 'DELETE /api/v1/websocket/ticket/tkt_secret%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The URL path is not valid percent-encoding' });

@@ -134,15 +134,32 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
     });
 
     it.each([
-      ['a JSON array', '[1]', 'application/json'],
-      ['a JSON string', '"hello"', 'application/json'],
-      ['JSON null', 'null', 'application/json'],
-      ['malformed JSON', '{"ttlSeconds": ', 'application/json'],
-      ['a prototype-polluting key', '{"__proto__": {"admin": true}}', 'application/json'],
-    ])('refuses %s as the body with 400', async (_name, raw, type) => {
+      ['a JSON array', '[1]', ['request body must be a JSON object']],
+      ['an empty JSON array', '[]', ['request body must be a JSON object']],
+      ['a JSON string', '"hello"', ['request body must be a JSON object']],
+      ['an empty JSON string', '""', ['request body must be a JSON object']],
+      ['a JSON number', '42', ['request body must be a JSON object']],
+      ['a JSON boolean', 'true', ['request body must be a JSON object']],
+      ['JSON null', 'null', ['request body must be a JSON object']],
+      ['malformed JSON', '{"ttlSeconds": ', 'Body is not valid JSON'],
+      ['a prototype-polluting key', '{"__proto__": {"admin": true}}', ['request body must not contain the key __proto__']],
+      ['a nested, escaped prototype-polluting key', '{"metadata": {"\\u005f_proto__": {}}}', ['request body must not contain the key __proto__']],
+    ])('refuses %s as the body with 400 saying why', async (_name, raw, message) => {
+      const { token } = newUser();
+      const res = await http().post(GENERATE).set(bearer(token)).set('content-type', 'application/json').send(raw).expect(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message });
+    });
+
+    it.each([
+      ['application/x-www-form-urlencoded', 'ttlSeconds=60'],
+      ['text/plain', '{}'],
+      ['application/octet-stream', '{}'],
+      ['multipart/form-data; boundary=x', '--x--'],
+      ['application/vnd.api+json', '{}'],
+    ])('refuses a %s body with 400 naming the type and asking for JSON', async (type, raw) => {
       const { token } = newUser();
       const res = await http().post(GENERATE).set(bearer(token)).set('content-type', type).send(raw).expect(400);
-      expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+      expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: `Content-Type ${JSON.stringify(type)} is not accepted; send the body as application/json` });
     });
 
     it('refuses a body nested 3,000 levels deep with 400 naming the depth, on generate, validate and revoke', async () => {

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module';
-import { configureApp, createFastifyAdapter } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp, createFastifyAdapter } from '../../src/app.setup';
 
 export type Env = Record<string, string | undefined>;
 
@@ -37,7 +37,7 @@ export async function withEnv<T>(env: Env, fn: () => Promise<T>): Promise<T> {
 export async function createTestApp(env: Env = {}): Promise<NestFastifyApplication> {
   return withEnv({ REDIS_URL: undefined, ...env }, async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { bufferLogs: true });
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), APP_OPTIONS);
     configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

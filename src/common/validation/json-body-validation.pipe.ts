@@ -30,7 +30,8 @@ export class JsonBodyValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
-      if (value === undefined || value === '') value = {};
+      // No body at all (no Content-Type) is an empty one: every field of Generate is optional.
+      if (value === undefined) value = {};
       else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new ValidationFailedException(['request body must be a JSON object']);
       } else if (nestedDeeperThan(value, MAX_PAYLOAD_DEPTH)) {
