@@ -440,9 +440,13 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       await http().get('/docs').expect(200);
     });
 
-    it('answers unknown routes with 404 NOT_FOUND', async () => {
+    it('answers unknown routes with 404 NOT_FOUND, whatever their body', async () => {
       const res = await http().get('/api/v1/nothing-here').expect(404);
       expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) });
+      for (const type of ['application/json', 'text/plain']) {
+        const withBody = await http().post('/api/v1/nothing-here').set('content-type', type).send('{"malformed').expect(404);
+        expect(withBody.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Route not found' });
+      }
     });
 
     it('echoes a sane X-Request-Id and replaces a hostile one', async () => {

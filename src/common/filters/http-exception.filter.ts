@@ -38,7 +38,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       void reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const { body, retryAfterSeconds } = this.map(exception, request);
+    // Routing first: an unknown route is 404 whatever is wrong with its body.
+    const { body, retryAfterSeconds } = request?.is404 ? error('NOT_FOUND', 'Route not found') : this.map(exception, request);
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
