@@ -144,6 +144,7 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       ['malformed JSON', '{"ttlSeconds": ', 'Body is not valid JSON'],
       ['a prototype-polluting key', '{"__proto__": {"admin": true}}', ['request body must not contain the key __proto__']],
       ['a nested, escaped prototype-polluting key', '{"metadata": {"\\u005f_proto__": {}}}', ['request body must not contain the key __proto__']],
+      ['a constructor key', '{"constructor": 1}', ['property constructor should not exist']],
     ])('refuses %s as the body with 400 saying why', async (_name, raw, message) => {
       const { token } = newUser();
       const res = await http().post(GENERATE).set(bearer(token)).set('content-type', 'application/json').send(raw).expect(400);
@@ -160,6 +161,12 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       const { token } = newUser();
       const res = await http().post(GENERATE).set(bearer(token)).set('content-type', type).send(raw).expect(400);
       expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: `Content-Type ${JSON.stringify(type)} is not accepted; send the body as application/json` });
+    });
+
+    it('names null as the one problem of a field sent as null', async () => {
+      const { token } = newUser();
+      const res = await generate(token, { permissions: null }).expect(400);
+      expect(res.body.message).toEqual(['permissions must not be null; omit it instead']);
     });
 
     it('refuses a body nested 3,000 levels deep with 400 naming the depth, on generate, validate and revoke', async () => {
@@ -386,6 +393,12 @@ describe.each(stores)('tickets REST API on the %s store', (kind, envFor) => {
       const res = await http().delete(REVOKE_ALL).query(query).set(bearer(admin)).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(JSON.stringify(res.body.message)).toContain(field);
+    });
+
+    it.each(['__proto__=x', 'constructor=x', 'toString=1&hasOwnProperty=1'])('refuses query %s with 400 naming each key', async (query) => {
+      const res = await http().delete(`${REVOKE_ALL}?${query}`).set(bearer(admin)).expect(400);
+      const keys = query.split('&').map((pair) => pair.split('=')[0]);
+      expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: keys.map((key) => `property ${key} should not exist`) });
     });
 
     it('requires a token', async () => {
