@@ -7,6 +7,7 @@ import { metricTypes, parseSamples, Sample, valueOf } from './support/prometheus
 import { RedisServer } from './support/redis-server';
 import { createTestApp, Env, redisEnv } from './support/test-app';
 import { bearer, devToken } from './support/tokens';
+import { listen, SocketClients } from './support/ws-client';
 
 const GENERATE = '/api/v1/websocket/ticket';
 const VALIDATE = '/api/v1/websocket/ticket/validate';
@@ -131,9 +132,43 @@ describe.each(stores)('GET /metrics on the %s store', (_kind, envFor) => {
     expect(valueOf(samples, 'ticketgate_ws_auth_total', { method: 'ticket', result: 'ok' })).toBe(1);
     expect(valueOf(samples, 'ticketgate_ws_auth_total', { method: 'jwt', result: 'refused' })).toBe(1);
     // Every method/result pair exists from the start, so alert ratios never divide by a missing series.
-    expect(samples.filter((s) => s.name === 'ticketgate_ws_auth_total')).toHaveLength(10);
+    // (`none` is only ever refused: it counts refusals that examined no credential.)
+    expect(samples.filter((s) => s.name === 'ticketgate_ws_auth_total')).toHaveLength(11);
+    expect(valueOf(samples, 'ticketgate_ws_auth_total', { method: 'none', result: 'refused' })).toBe(0);
     expect(valueOf(samples, 'ticketgate_ws_connections')).toBe(3);
     expect((await http().get(STATUS).expect(200)).body.sockets.connected).toBe(3);
+  });
+});
+
+describe('ticketgate_ws_auth_total counts every refused handshake', () => {
+  const ALLOWED_ORIGIN = 'https://app.example.com';
+  let app: NestFastifyApplication;
+  let url: string;
+  const clients = new SocketClients();
+  const wsAuth = async () =>
+    parseSamples((await request(app.getHttpServer()).get('/metrics').expect(200)).text)
+      .filter((sample) => sample.name === 'ticketgate_ws_auth_total' && sample.value > 0)
+      .map(({ labels, value }) => `${labels.method}/${labels.result}=${value}`)
+      .sort();
+
+  beforeAll(async () => {
+    app = await createTestApp({ ...redisEnv('ops-metrics-ws'), WS_ALLOWED_ORIGINS: ALLOWED_ORIGIN, WS_FAILED_HANDSHAKES_PER_MINUTE: '3' });
+    url = await listen(app);
+  });
+  afterEach(() => clients.closeAll());
+  afterAll(() => app.close());
+
+  it('as method "none" when no credential was examined: AUTH_REQUIRED, FORBIDDEN_ORIGIN and RATE_LIMITED', async () => {
+    const refusedWith = async (options: Parameters<SocketClients['refuse']>[1]) => (await clients.refuse(url, options)).message;
+    expect(await refusedWith({})).toBe('AUTH_REQUIRED');
+    expect(await wsAuth()).toEqual(['none/refused=1']);
+    expect(await refusedWith({ auth: { token: devToken() }, extraHeaders: { Origin: 'https://evil.example.com' }, transports: ['websocket'] })).toBe('FORBIDDEN_ORIGIN');
+    expect(await wsAuth()).toEqual(['none/refused=2']);
+    expect(await refusedWith({ auth: { ticket: 'tkt_nope' } })).toBe('TICKET_INVALID');
+    expect(await wsAuth()).toEqual(['none/refused=2', 'ticket/refused=1']);
+    // The address spent its budget of 3: even a good JWT is refused now, and counted.
+    expect(await refusedWith({ auth: { token: devToken() } })).toBe('RATE_LIMITED');
+    expect(await wsAuth()).toEqual(['none/refused=3', 'ticket/refused=1']);
   });
 });
 

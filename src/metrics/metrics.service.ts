@@ -10,6 +10,12 @@ import { HttpRequestMetrics } from './http-request-metrics';
 /** Handshake authentication methods (CONTRACT §4), the `method` label of `ticketgate_ws_auth_total`. */
 export const WS_AUTH_METHODS = ['ticket', 'jwt', 'header', 'subprotocol', 'query'] as const;
 export type WsAuthMethodLabel = (typeof WS_AUTH_METHODS)[number];
+/**
+ * The `method` label of a handshake refused without any credential being examined: none was
+ * sent (`AUTH_REQUIRED`), or the `Origin`, the address's failure budget or a draining instance
+ * refused it first (`FORBIDDEN_ORIGIN`, `RATE_LIMITED`, `AUTH_UNAVAILABLE`).
+ */
+export const NO_CREDENTIAL_METHOD = 'none';
 /** The `result` label of `ticketgate_ws_auth_total`: the handshake was accepted or refused. */
 export type WsAuthResult = 'ok' | 'refused';
 
@@ -49,6 +55,7 @@ export class MetricsService {
       this.wsAuth.inc({ method, result: 'ok' }, 0);
       this.wsAuth.inc({ method, result: 'refused' }, 0);
     }
+    this.wsAuth.inc({ method: NO_CREDENTIAL_METHOD, result: 'refused' }, 0);
 
     // Gauges read at scrape time: nothing to keep in step, nothing on the hot path.
     new Gauge({
@@ -76,9 +83,10 @@ export class MetricsService {
   /**
    * Counts one handshake authentication. The socket gateway calls it once per handshake:
    * with the method whose credential verified and `ok`, or, when refused, with the method of
-   * the first credential presented (the one whose code the client gets) and `refused`.
+   * the first credential presented (the one whose code the client gets) and `refused`, or
+   * `none` and `refused` when no credential was examined.
    */
-  recordWsAuth(method: WsAuthMethodLabel, result: WsAuthResult): void {
+  recordWsAuth(method: WsAuthMethodLabel | typeof NO_CREDENTIAL_METHOD, result: WsAuthResult): void {
     this.wsAuth.inc({ method, result });
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AllConfig, WsAuthMethod } from '../config';
 import { ShutdownState } from '../lifecycle/shutdown-state';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService, NO_CREDENTIAL_METHOD } from '../metrics/metrics.service';
 import type { PresentationContext } from '../tickets/tickets.service';
 import { CredentialVerifier, VerifiedIdentity } from './credential-verifier.service';
 import { HandshakeAddress } from './handshake-address';
@@ -62,19 +62,23 @@ export class WsAuthService {
   /** Authenticates a handshake, or throws the `WsAuthException` to refuse it with. */
   async authenticate(handshake: Handshake): Promise<HandshakeIdentity> {
     const address = this.addresses.of(handshake);
-    // A draining instance sends clients elsewhere; retrying lands them on another instance.
-    if (this.shutdown?.isShuttingDown) throw this.refused(new WsAuthException('AUTH_UNAVAILABLE', 'This instance is shutting down; reconnect'), address);
-    if (this.limiter.isLimited(address)) throw this.refused(new WsAuthException('RATE_LIMITED'), address);
-    const outcome = this.isAllowedOrigin(handshake.headers.origin)
-      ? await this.runChain(handshake, { via: 'handshake', address, userAgent: handshake.headers['user-agent'] })
-      : { refusal: new WsAuthException('FORBIDDEN_ORIGIN') };
+    const outcome = await this.outcomeOf(handshake, address);
     if ('accepted' in outcome) {
       this.metrics?.recordWsAuth(outcome.accepted.method, 'ok');
       return outcome.accepted;
     }
-    if (outcome.method) this.metrics?.recordWsAuth(outcome.method, 'refused');
+    // Every refusal is counted, those that never looked at a credential as `none`.
+    this.metrics?.recordWsAuth(outcome.method ?? NO_CREDENTIAL_METHOD, 'refused');
     if (countsAsFailure(outcome.refusal.code)) await this.limiter.recordFailure(address);
     throw this.refused(outcome.refusal, address);
+  }
+
+  private async outcomeOf(handshake: Handshake, address: string): Promise<ChainOutcome> {
+    // A draining instance sends clients elsewhere; retrying lands them on another instance.
+    if (this.shutdown?.isShuttingDown) return { refusal: new WsAuthException('AUTH_UNAVAILABLE', 'This instance is shutting down; reconnect') };
+    if (this.limiter.isLimited(address)) return { refusal: new WsAuthException('RATE_LIMITED') };
+    if (!this.isAllowedOrigin(handshake.headers.origin)) return { refusal: new WsAuthException('FORBIDDEN_ORIGIN') };
+    return this.runChain(handshake, { via: 'handshake', address, userAgent: handshake.headers['user-agent'] });
   }
 
   private isAllowedOrigin(origin: string | undefined): boolean {
