@@ -42,6 +42,15 @@ describe('hostile handshake payloads are refused with a contract code', () => {
     );
   });
 
+  it('any auth value sent as is, an object or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (auth) => {
+        await expectRefusal({ auth: (send: (data: object) => void) => send(auth as object) });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('any ticket, token, ts and proof strings', async () => {
     await fc.assert(
       fc.asyncProperty(printable, printable, fc.oneof(fc.integer(), printable), printable, async (ticket, token, ts, proof) => {

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import jwt from 'jsonwebtoken';
 // socket.io-client's CommonJS build drops its re-export of this transport.
-import { Fetch } from 'engine.io-client';
+import { Fetch, Socket as EngineSocket } from 'engine.io-client';
 import request from 'supertest';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/jwt.config';
 import { TicketsService } from '../src/tickets/tickets.service';
@@ -38,6 +38,39 @@ describe('Socket.IO handshake refusals reach the client with their code', () => 
     it('AUTH_REQUIRED without any credential (empty values count as none)', async () => {
       expectCode(await refuse({}), 'AUTH_REQUIRED');
       expectCode(await refuse({ auth: { ticket: '', token: null } }), 'AUTH_REQUIRED');
+    });
+
+    it.each([
+      ['a string', 'tkt_x'],
+      ['an array', [UNKNOWN_TICKET]],
+    ])('AUTH_REQUIRED when auth is %s rather than an object; other methods still apply', async (_kind, auth) => {
+      // socket.io-client sends whatever its auth callback gives; Socket.IO's parser rejects a non-object.
+      const malformed = { auth: (send: (data: object) => void) => send(auth as object) };
+      const refusal = await refuse(malformed);
+      expectCode(refusal, 'AUTH_REQUIRED');
+      expect(refusal.data?.message).toMatch(/auth\.ticket/);
+      const socket = await clients.connect(url, { transports: [transport], ...malformed, extraHeaders: { Authorization: `Bearer ${alice}` } });
+      expect(await ask(socket, 'whoami')).toMatchObject({ userId: 'alice', authMethod: 'header' });
+    });
+
+    /** Sends one Socket.IO packet (engine.io adds its message type: `0"x"` goes out as `40"x"`), resolves with the first answer. */
+    const answerTo = (packet: string) => {
+      const engine = new EngineSocket(url, { path: '/socket.io/', transports: [transport] });
+      engine.once('open', () => engine.send(packet));
+      return new Promise<string>((resolve, reject) => {
+        engine.once('message', (data) => resolve(String(data)));
+        engine.once('close', (reason) => reject(new Error(`closed (${reason}) without an answer`)));
+      }).finally(() => engine.close());
+    };
+
+    it.each(['0"x"', '0true', '0[]', '0null', '0{not json'])('answers the CONNECT packet 4%s with an AUTH_REQUIRED CONNECT_ERROR packet', async (packet) => {
+      const answer = await answerTo(packet);
+      expect(answer.startsWith('4{')).toBe(true);
+      expect(JSON.parse(answer.slice(1))).toEqual({ message: 'AUTH_REQUIRED', data: { code: 'AUTH_REQUIRED', message: expect.any(String) } });
+    });
+
+    it('answers a malformed CONNECT packet to another namespace for that namespace', async () => {
+      expect(await answerTo('0/admin,"x"')).toBe('4/admin,{"message":"Invalid namespace"}');
     });
 
     it.each([

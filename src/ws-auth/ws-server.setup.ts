@@ -5,6 +5,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
 import type { AllConfig } from '../config';
+import { AUTH_TOLERANT_PARSER } from './auth-tolerant.parser';
 import { selectSubprotocol } from './presented-credential';
 import { HandshakeRateLimiter } from './handshake-rate-limiter';
 import { RedisPubSub } from './redis-pub-sub';
@@ -36,7 +37,7 @@ class SubprotocolSelectingServer extends WebSocketServer {
 
 /**
  * Everything the Socket.IO server needs beyond Nest's defaults, applied by `WsIoAdapter`:
- * options (path, CORS for long polling, packet size, subprotocol selection), the Redis adapter
+ * options (path, CORS for long polling, packet size, subprotocol selection, parser), the Redis adapter
  * when Redis is configured (it also carries the failed-handshake limiter's blocks and revocations), and the handshake middleware on every namespace, so a client that
  * fails authentication never reaches `connection`. Closes the adapter's Redis connections.
  */
@@ -57,6 +58,8 @@ export class WsServerSetup implements OnApplicationShutdown {
       maxHttpBufferSize: MAX_PACKET_BYTES,
       // CORS is not set here (engine.io would run it on WebSocket upgrades too): see configure().
       wsEngine: SubprotocolSelectingServer,
+      // A handshake whose auth is not an object gets a connect_error instead of a dropped connection.
+      parser: AUTH_TOLERANT_PARSER,
     };
   }
 

@@ -60,6 +60,7 @@ export class SocketClients {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (error) => reject(error));
+      socket.once('disconnect', (reason) => reject(new Error(`disconnected (${reason}) before connecting`)));
     });
     return socket;
   }
@@ -70,6 +71,8 @@ export class SocketClients {
     return new Promise<ConnectError>((resolve, reject) => {
       socket.once('connect', () => reject(new Error(`connected as ${socket.id} although a refusal was expected`)));
       socket.once('connect_error', (error: ConnectError) => resolve(error));
+      // A server that drops the connection instead of refusing it leaves the client without a code.
+      socket.once('disconnect', (reason) => reject(new Error(`disconnected (${reason}) without a connect_error`)));
     }).finally(() => socket.disconnect());
   }
 
