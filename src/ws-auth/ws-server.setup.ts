@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import cors, { CorsOptions } from 'cors';
+import cors from 'cors';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { WebSocketServer, ServerOptions as WebSocketServerOptions } from 'ws';
@@ -21,9 +21,17 @@ const ADAPTER_REQUESTS_TIMEOUT_MS = 3_000;
 /**
  * CORS for the long-polling transport only. Browsers do not apply CORS to a WebSocket upgrade
  * (the handshake checks its Origin itself), so upgrades skip the headers nobody would read.
+ * Listed origins may send credentials (load-balancer stickiness cookies). Any other origin may
+ * read the responses, without credentials, only so that its page learns why it is refused: the
+ * handshake middleware answers it FORBIDDEN_ORIGIN, which a browser would otherwise hide behind
+ * a CORS failure ("xhr poll error"). That is no more than it reads over WebSocket.
  */
-function corsForPolling(options: CorsOptions): (req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void) => void {
-  const applyCors = cors(options);
+function corsForPolling(allowedOrigins: readonly string[]): (req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void) => void {
+  const listed = new Set(allowedOrigins);
+  const applyCors = cors<IncomingMessage>((req, callback) => {
+    const origin = req.headers.origin?.toLowerCase();
+    callback(null, origin !== undefined && listed.has(origin) ? { origin: true, credentials: true } : { origin: true });
+  });
   // engine.io hands upgrades a stand-in response of its own; only real HTTP responses get CORS.
   return (req, res, next) => (res instanceof ServerResponse ? applyCors(req, res, next) : next());
 }
@@ -64,10 +72,7 @@ export class WsServerSetup implements OnApplicationShutdown {
   }
 
   configure(server: Server): void {
-    const allowedOrigins = this.config.get('ws.allowedOrigins', { infer: true });
-    // Listed origins may send credentials (load-balancer stickiness cookies); with no list any
-    // origin may connect, as the handshake itself allows, but without credentials.
-    server.engine.use(corsForPolling(allowedOrigins.length > 0 ? { origin: allowedOrigins, credentials: true } : { origin: true }));
+    server.engine.use(corsForPolling(this.config.get('ws.allowedOrigins', { infer: true })));
     const redis = this.config.get('redis', { infer: true });
     if (redis.mode) {
       this.pubSub ??= new RedisPubSub(redis);
