@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { clientAddressResolver, parseTrustProxy, TrustProxy } from '../src/common/client-address';
 import { configNamespaces } from '../src/config';
 import { shutdownConfig } from '../src/lifecycle/shutdown.config';
 import { ShutdownState } from '../src/lifecycle/shutdown-state';
@@ -23,6 +24,13 @@ const validateSettings = (env: Record<string, string>) =>
   withEnv(env, async () => {
     for (const load of [...configNamespaces, shutdownConfig]) load();
   });
+
+/**
+ * The address the app sees for a client at 203.0.113.7 whose request reaches it through `proxy`
+ * with a forged X-Forwarded-For entry in front of the one the proxy appended.
+ */
+const clientSeenThrough = (trustProxySetting: string | undefined, proxy: string) =>
+  clientAddressResolver(parseTrustProxy(trustProxySetting) as TrustProxy)(proxy, { 'x-forwarded-for': '198.51.100.66, 203.0.113.7' });
 
 /**
  * Deploy files cannot be run here (no Docker engine, no cluster), so they are checked against
@@ -127,6 +135,8 @@ describe('deploy files', () => {
       const sources = settingsSources();
       for (const key of Object.keys(data)) expect([key, new RegExp(`\\b${key}\\??:`).test(sources)]).toEqual([key, true]);
       expect(Number(data.PORT)).toBe(appPort);
+      // The ingress controller reaches pods from the cluster's pod network.
+      expect(clientSeenThrough(data.TRUST_PROXY, '10.244.1.7')).toBe('203.0.113.7');
 
       const secret: Record<string, string> = manifest('Secret').stringData;
       expect(Object.keys(secret).sort()).toEqual(['JWT_SECRET', 'REDIS_URL']);
@@ -146,6 +156,8 @@ describe('deploy files', () => {
       const plain = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
       await expect(validateSettings({ ...plain, JWT_SECRET: 'k'.repeat(48), REDIS_URL: 'redis://10.0.0.3:6379' })).resolves.toBeUndefined();
       expect(service.spec.template.metadata.annotations['run.googleapis.com/sessionAffinity']).toBe('true');
+      // Google's front end is one hop, whatever address it connects from.
+      expect(clientSeenThrough(plain.TRUST_PROXY, '169.254.1.1')).toBe('203.0.113.7');
     });
   });
 
@@ -159,6 +171,8 @@ describe('deploy files', () => {
         expect(environment.REDIS_URL).toBe('redis://redis:6379');
         expect(environment.INSTANCE_ID).toBe(name);
         expect(compose.services[name].build).toBe('.');
+        // HAProxy reaches the instances over the compose network.
+        expect(clientSeenThrough(environment.TRUST_PROXY, '172.18.0.5')).toBe('203.0.113.7');
       }
       const [mount] = compose.services.lb.volumes as string[];
       expect(existsSync(join(PROJECT_ROOT, mount.split(':')[0]))).toBe(true);
