@@ -1,7 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SmokeReport } from '../src/scripts/smoke';
 import { freePort } from './support/redis-server';
-import { runTs } from './support/spawn';
+import { spawn } from 'node:child_process';
+import { readProjectFile } from './support/deploy-files';
+import { finished, PROJECT_ROOT, runTs } from './support/spawn';
 import { createTestApp, redisEnv } from './support/test-app';
 import { devToken } from './support/tokens';
 
@@ -48,6 +50,20 @@ describe('npm run smoke', () => {
     expect(stdout).not.toMatch(/tkt_[A-Za-z0-9_-]{43}/);
     expect(stderr).toBe('');
   }, 30_000);
+
+  it("the README's command, run as written, gets its token from SMOKE_TOKEN and never prints it (npm's banner included)", async () => {
+    const [, documented] = /\*\*Smoke check\.\*\* `([^`]+)`/.exec(readProjectFile('README.md'))!;
+    const [assignment, npm, ...args] = documented.replace(/ \[[^\]]*\]/g, '').split(' ');
+    expect([assignment.split('=')[0], npm]).toEqual(['SMOKE_TOKEN', 'npm']);
+    expect(args).not.toContain('--token');
+    const command = args.map((arg) => (arg.startsWith('https://') ? baseUrl : arg));
+
+    const child = spawn('npm', command, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, SMOKE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { stdout, stderr } = await finished(child, 30_000);
+    expect(stdout).toContain('> ticketgate@'); // npm's banner, echoing the command line
+    expect(stdout).toMatch(/^ {2}PASS\s+ticket\s/m);
+    expect(stdout + stderr).not.toContain(token);
+  }, 40_000);
 
   it('without a token: a readable line per check with its time, socket checks skipped by name, exit 0', async () => {
     const { code, stdout } = await runTs(SMOKE, ['--base-url', baseUrl], {});

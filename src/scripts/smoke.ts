@@ -184,7 +184,7 @@ async function runChecks(run: SmokeRun, token: string | undefined): Promise<void
   });
 
   if (!token) {
-    for (const name of ['ticket', 'socket', 'replay-refused']) run.skip(name, 'no --token given');
+    for (const name of ['ticket', 'socket', 'replay-refused']) run.skip(name, 'no token given (SMOKE_TOKEN or --token)');
     return;
   }
 
