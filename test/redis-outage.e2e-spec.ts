@@ -74,3 +74,35 @@ describe('Redis outage and recovery', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('/health when Redis refuses our credentials', () => {
+  const PASSWORD = 'health-test-password-0123456789';
+  let redis: RedisServer;
+  let app: NestFastifyApplication | undefined;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start(undefined, ['--requirepass', PASSWORD]);
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(() => redis.stop());
+
+  it.each([
+    ['a wrong password', `redis://:wrong-${PASSWORD}@127.0.0.1`, /WRONGPASS/],
+    ['no password', 'redis://127.0.0.1', /NOAUTH/],
+  ])('with %s: 503 names the refusal, never a password', async (_case, base, reason) => {
+    const url = base.replace('127.0.0.1', `127.0.0.1:${redis.port}`);
+    app = await createTestApp({ REDIS_URL: url, REDIS_KEY_PREFIX: uniquePrefix('health-auth'), REDIS_CONNECT_TIMEOUT_MS: '500' });
+    const health = await request(app.getHttpServer()).get('/health').expect(503);
+    expect(health.body).toEqual({
+      status: 'error',
+      info: {},
+      error: { redis: { status: 'down', message: expect.stringMatching(reason) } },
+      details: { redis: { status: 'down', message: expect.stringMatching(reason) } },
+    });
+    expect(JSON.stringify(health.body)).not.toContain(PASSWORD);
+    expect((await request(app.getHttpServer()).get('/health/ready').expect(503)).body.error.redis.message).toMatch(reason);
+  });
+});

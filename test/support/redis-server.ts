@@ -53,12 +53,15 @@ export class RedisServer {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
-      probe.on('error', () => undefined);
+      let refusedUs = false;
+      probe.on('error', (error: Error) => (refusedUs ||= error.message.startsWith('NOAUTH')));
       try {
         await probe.connect();
         await probe.ping();
         return;
       } catch {
+        // A server started with --requirepass answers (NOAUTH), which is all this waits for.
+        if (refusedUs) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       } finally {
         probe.disconnect();
