@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { registerAs } from '@nestjs/config';
-import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { parseTrustProxy, TrustProxy } from '../common/client-address';
 import { InvalidConfigError, parseOrigins, validateEnv } from './env.validation';
@@ -15,8 +14,6 @@ class AppEnv {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  // Implicit conversion is Number(), which also takes `0x50`, `8e1` or `80.0` as 80.
-  @Transform(({ obj, key, value }) => (/^\d+$/.test(String(obj[key])) ? value : NaN))
   @IsInt(PORT_RANGE) @Min(1, PORT_RANGE) @Max(65535, PORT_RANGE)
   PORT: number = 3000;
 

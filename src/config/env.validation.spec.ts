@@ -186,6 +186,14 @@ describe('configuration', () => {
     }
   });
 
+  it('takes every numeric setting only in decimal digits, naming it otherwise', () => {
+    expect(withEnv({ TICKET_TTL_DEFAULT_SECONDS: '60' }, () => ticketsConfig()).defaultTtlSeconds).toBe(60);
+    for (const bad of ['0x3c', '6e1', '60.0', ' 60', '+60']) {
+      expect(() => withEnv({ TICKET_TTL_DEFAULT_SECONDS: bad }, () => ticketsConfig())).toThrow(`TICKET_TTL_DEFAULT_SECONDS=${JSON.stringify(bad)} (`);
+      expect(() => withEnv({ JWT_VERIFY_CACHE_SIZE: bad }, () => jwtConfig())).toThrow(`JWT_VERIFY_CACHE_SIZE=${JSON.stringify(bad)} (`);
+    }
+  });
+
   it('splits comma-separated lists', () => {
     expect(splitList(' a, b ,,c ')).toEqual(['a', 'b', 'c']);
     expect(splitList(undefined)).toEqual([]);

@@ -9,6 +9,8 @@ export class InvalidConfigError extends Error {
   }
 }
 
+const DECIMAL_DIGITS = /^\d+$/;
+
 /** Settings whose values are never repeated in an error message. */
 const SECRET_SETTING = /(SECRET|PASSWORD)$/;
 
@@ -30,8 +32,14 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
  * Empty strings count as unset, so `FOO=` in a compose file falls back to the default.
  */
 export function validateEnv<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
   const instance = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  // Implicit conversion is Number(), which also reads `0x10`, `1e2`, `60.0` or ` 60` as numbers.
+  // Every numeric setting is a whole number written in decimal digits; anything else fails as NaN.
+  const fields = instance as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(present)) {
+    if (typeof fields[name] === 'number' && !DECIMAL_DIGITS.test(raw)) fields[name] = Number.NaN;
+  }
   const errors = validateSync(instance, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new InvalidConfigError(describe(errors, present));
   return instance;
