@@ -31,4 +31,17 @@ function announceReady(close) {
   process.once('SIGINT', stop);
 }
 
-module.exports = { BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis, announceReady };
+/** Validate's answer for a ticket's stored JSON (null when GETDEL found none), as the app's. */
+function validateAnswer(stored) {
+  if (stored === null) return { valid: false };
+  const record = JSON.parse(stored);
+  return {
+    valid: true,
+    userId: record.userId,
+    permissions: record.permissions,
+    issuedAt: new Date(record.issuedAt).toISOString(),
+    expiresAt: new Date(record.expiresAt).toISOString(),
+  };
+}
+
+module.exports = { BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis, announceReady, validateAnswer };

@@ -10,7 +10,7 @@
 const { createHash, createSecretKey, randomBytes } = require('node:crypto');
 const Fastify = require('fastify');
 const jwt = require('jsonwebtoken');
-const { announceReady, BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis } = require('./baseline-env');
+const { announceReady, BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis, validateAnswer } = require('./baseline-env');
 
 const { port, redisUrl, jwtSecret } = baselineEnv();
 const key = createSecretKey(Buffer.from(jwtSecret, 'utf8'));
@@ -51,16 +51,7 @@ app.post('/api/v1/websocket/ticket/validate', async (request, reply) => {
   }
   const ticket = request.body && request.body.ticket;
   if (typeof ticket !== 'string') return reply.code(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'ticket must be a string' });
-  const stored = await redis.getdel(BASELINE_TICKET_PREFIX + hashOf(ticket));
-  if (stored === null) return { valid: false };
-  const record = JSON.parse(stored);
-  return {
-    valid: true,
-    userId: record.userId,
-    permissions: record.permissions,
-    issuedAt: new Date(record.issuedAt).toISOString(),
-    expiresAt: new Date(record.expiresAt).toISOString(),
-  };
+  return validateAnswer(await redis.getdel(BASELINE_TICKET_PREFIX + hashOf(ticket)));
 });
 
 app.listen({ port, host: '127.0.0.1' }).then(

@@ -24,7 +24,7 @@ const { AuthGuard, PassportModule, PassportStrategy } = require('@nestjs/passpor
 const { ExtractJwt, Strategy } = require('passport-jwt');
 const { IsInt, IsOptional, IsString, Max, Min } = require('class-validator');
 const jwt = require('jsonwebtoken');
-const { BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis } = require('./baseline-env');
+const { BASELINE_TICKET_PREFIX, baselineEnv, baselineRedis, validateAnswer } = require('./baseline-env');
 
 const { port, redisUrl, jwtSecret } = baselineEnv();
 const key = createSecretKey(Buffer.from(jwtSecret, 'utf8'));
@@ -90,16 +90,7 @@ class FloorController {
   }
 
   async validate(body) {
-    const stored = await redis.getdel(BASELINE_TICKET_PREFIX + hashOf(body.ticket));
-    if (stored === null) return { valid: false };
-    const record = JSON.parse(stored);
-    return {
-      valid: true,
-      userId: record.userId,
-      permissions: record.permissions,
-      issuedAt: new Date(record.issuedAt).toISOString(),
-      expiresAt: new Date(record.expiresAt).toISOString(),
-    };
+    return validateAnswer(await redis.getdel(BASELINE_TICKET_PREFIX + hashOf(body.ticket)));
   }
 }
 const proto = FloorController.prototype;
