@@ -52,6 +52,11 @@ export class RedisServer {
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
+      // Exited: it could not bind (another test's server took the port); never probe that one instead.
+      if (this.process?.exitCode !== null && this.process?.exitCode !== undefined) {
+        this.process = undefined;
+        throw new Error(`redis-server on port ${this.port} exited at start (port taken?)`);
+      }
       const probe = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
       let refusedUs = false;
       probe.on('error', (error: Error) => (refusedUs ||= error.message.startsWith('NOAUTH')));
