@@ -18,6 +18,22 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * The code of an error known only by its status (Nest's HttpExceptions, Fastify's and Node's
+ * errors): the general code of each status. Statuses not listed are VALIDATION_FAILED below 500.
+ */
+export const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+  503: 'STORE_UNAVAILABLE',
+};
+
 /** The JSON body of every error response. */
 export interface ErrorBody {
   statusCode: number;

@@ -1,7 +1,7 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_STATUS, ErrorBody, ErrorCode } from '../errors';
+import { CODE_BY_STATUS, ERROR_STATUS, ErrorBody, ErrorCode } from '../errors';
 import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, REQUEST_TIMEOUT_MS } from '../http-limits';
 
 function body(code: ErrorCode, message: string | string[]): ErrorBody {
@@ -25,8 +25,6 @@ const FASTIFY_ERRORS: Record<string, (request: FastifyRequest) => ErrorBody> = {
   FST_ERR_BAD_URL: () => body('VALIDATION_FAILED', 'The URL path is not valid percent-encoding'),
   FST_ERR_MAX_PARAM_LENGTH: () => body('VALIDATION_FAILED', `A path segment is longer than ${MAX_PARAM_LENGTH} characters`),
 };
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = { 404: 'NOT_FOUND', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 431: 'HEADERS_TOO_LARGE' };
 
 export function isFastifyError(error: unknown): error is FastifyError {
   const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;

@@ -2,23 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT_BYTES } from '../http-limits';
-import { DomainException, ERROR_STATUS, ErrorBody, ErrorCode } from '../errors';
+import { CODE_BY_STATUS, DomainException, ERROR_STATUS, ErrorBody, ErrorCode } from '../errors';
 import { fastifyErrorBody, isFastifyError } from './framework-errors';
 
 interface Mapped {
   body: ErrorBody;
   retryAfterSeconds?: number;
 }
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'RATE_LIMITED',
-  503: 'STORE_UNAVAILABLE',
-};
 
 /**
  * The one place errors become HTTP responses: `{ statusCode, code, message }` with a contract
